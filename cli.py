@@ -1,0 +1,269 @@
+"""The one entry point: `govgraph COMMAND`. Only this module turns errors into exit codes.
+
+Exit status: 0 success; 1 a user error (bad paper, bad query, shape violation), reported
+as one line naming the file (and line); 2 wrong usage (click's own).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+from typing import Callable, NoReturn
+
+import click
+
+from govgraph import __version__
+from govgraph.errors import GovGraphError, SourceError, ValidationFailed
+from govgraph.settings import Settings
+
+FORMATS = ("csv", "tsv", "json", "table")
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(message, err=True)
+    sys.exit(1)
+
+
+def guarded(fn: Callable) -> Callable:
+    """Run a command; a user error becomes one line on stderr and exit 1, never a traceback."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except ValidationFailed as exc:
+            for line in exc.lines:
+                click.echo(line, err=True)
+            fail(f"govgraph: error: {exc}")
+        except SourceError as exc:
+            fail(str(exc))
+        except GovGraphError as exc:
+            fail(f"govgraph: error: {exc}")
+
+    wrapper.__name__ = fn.__name__
+    wrapper.__doc__ = fn.__doc__
+    return wrapper
+
+
+store_option = click.option(
+    "--store",
+    envvar="GOVGRAPH_STORE",
+    default=None,
+    help="Store folder (embedded, the default: ./govgraph-store) or a SPARQL query endpoint URL.",
+)
+update_option = click.option(
+    "--update", envvar="GOVGRAPH_UPDATE", default=None, help="SPARQL update endpoint URL, with --store URL."
+)
+
+
+def settings_for(store: str | None, update: str | None = None) -> Settings:
+    s = Settings()
+    return Settings(store=store or s.store, update=update or s.update, base=s.base,
+                    query_timeout_s=s.query_timeout_s, row_cap=s.row_cap)
+
+
+def open_for(settings: Settings, *, read_only: bool):
+    from govgraph.graph.store import open_store
+
+    return open_store(settings.store, read_only=read_only, update=settings.update)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="govgraph")
+def main() -> None:
+    """govgraph: board papers in, a governance knowledge graph out.
+
+    Ingest papers into a store, ask the competency questions, validate against the
+    shapes, export the graph, serve it over HTTP and draw it.
+    """
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_option
+@update_option
+@click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@guarded
+def ingest(paths: tuple[Path, ...], store: str | None, update: str | None, quiet: bool) -> None:
+    """Ingest board papers (files or folders). Re-ingesting a paper replaces its facts."""
+    from rich.progress import Progress
+
+    from govgraph.graph.build import ingest_paths, summary
+
+    settings = settings_for(store, update)
+    st = open_for(settings, read_only=False)
+    try:
+        with Progress(transient=True, disable=quiet or not sys.stderr.isatty()) as progress:
+            task = progress.add_task("ingesting", total=None)
+            report = ingest_paths(
+                list(paths), st, settings.base,
+                progress=lambda p: progress.update(task, description=f"ingesting {p.name}"),
+            )
+    finally:
+        st.close()
+    for paper in report.papers:
+        if not quiet:
+            click.echo(summary(paper))
+        for d in paper.diagnostics:
+            click.echo(d, err=True)
+    for err in report.errors:
+        click.echo(str(err), err=True)
+    if not quiet:
+        click.echo(f"{len(report.papers)} paper(s) in {settings.store}; {report.feeds} action-to-board feeds traced")
+    if report.errors:
+        fail(f"govgraph: {len(report.errors)} paper(s) could not be ingested")
+
+
+def write_table(columns: list[str], rows: list[list[str]], fmt: str) -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, r)) for r in rows], indent=2, ensure_ascii=False) + "\n"
+    if fmt == "table":
+        from rich.console import Console
+        from rich.table import Table as RichTable
+
+        t = RichTable(*columns, show_lines=False)
+        for r in rows:
+            t.add_row(*r)
+        buf = io.StringIO()
+        Console(file=buf, width=200).print(t)
+        return buf.getvalue()
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
+@main.command()
+@click.argument("name")
+@store_option
+@update_option
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@guarded
+def query(name: str, store: str | None, update: str | None, fmt: str) -> None:
+    """Answer a competency question NAME (see `govgraph queries`) or run a .rq FILE."""
+    from govgraph.graph import queries
+    from govgraph.graph.sparql import select
+
+    sparql = queries.load(name)
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        table = select(st, sparql)
+    finally:
+        st.close()
+    click.echo(write_table(table.columns, [table.values(r) for r in table.rows], fmt), nl=False)
+
+
+@main.command("queries")
+def list_queries() -> None:
+    """List the competency questions that ship with govgraph."""
+    from govgraph.graph import queries
+
+    for n in queries.names():
+        click.echo(f"{n:18} {queries.describe(queries.load(n))}")
+
+
+@main.command()
+@store_option
+@update_option
+@click.option("--format", "fmt", type=click.Choice(("ttl", "nq", "trig", "jsonld")), default="trig", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@guarded
+def export(store: str | None, update: str | None, fmt: str, out: Path | None) -> None:
+    """Export the whole graph: every paper's named graph, with provenance."""
+    from govgraph.graph.export import export_bytes
+
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        data = export_bytes(st, fmt)
+    finally:
+        st.close()
+    if out is None:
+        sys.stdout.buffer.write(data)
+    else:
+        from govgraph.graph.export import write_atomic
+
+        write_atomic(out, data)
+
+
+@main.command()
+@store_option
+@update_option
+@guarded
+def validate(store: str | None, update: str | None) -> None:
+    """Check the graph against the SHACL shapes; exit 1 on any violation."""
+    from govgraph.graph.validate import validate_store
+
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        problems = validate_store(st)
+    finally:
+        st.close()
+    if problems:
+        raise ValidationFailed(problems)
+    click.echo("conforms: the graph passes every shape")
+
+
+@main.command()
+@store_option
+@update_option
+@guarded
+def aliases(store: str | None, update: str | None) -> None:
+    """List which names became one node, where each spelling stands."""
+    from govgraph.graph import queries
+    from govgraph.graph.sparql import select
+
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        table = select(st, queries.internal("aliases"))
+    finally:
+        st.close()
+    click.echo(write_table(table.columns, [table.values(r) for r in table.rows], "table"), nl=False)
+
+
+@main.command()
+@store_option
+@update_option
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@guarded
+def serve(store: str | None, update: str | None, host: str, port: int) -> None:
+    """Serve the SPARQL endpoint, REST API, entity pages and views over HTTP."""
+    import uvicorn
+
+    from govgraph.api.app import create_app
+    from govgraph.viz import render_view
+
+    settings = settings_for(store, update)
+    st = open_for(settings, read_only=not settings.store_is_remote)
+
+    def views(view: str, focus: str | None, depth: int) -> str:
+        return render_view(st, view, focus=focus, depth=depth, base=settings.base, fmt="html").decode()
+
+    app = create_app(settings, st, views=views)
+    click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.command()
+@click.argument("view", type=click.Choice(("governance", "dependencies", "focus")))
+@store_option
+@update_option
+@click.option("--focus", default=None, help="A label or IRI to centre the view on (for `focus`).")
+@click.option("--depth", default=2, show_default=True, type=click.IntRange(1, 10))
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="File to write: .html (interactive, offline), .svg, .png or .pdf (print).")
+@guarded
+def viz(view: str, store: str | None, update: str | None, focus: str | None, depth: int, out: Path) -> None:
+    """Draw a view of the graph: governance, dependencies, or focus on one thing."""
+    from govgraph.viz import write_view
+
+    settings = settings_for(store, update)
+    st = open_for(settings, read_only=True)
+    try:
+        write_view(st, view, out, focus=focus, depth=depth, base=settings.base)
+    finally:
+        st.close()
+    click.echo(f"wrote {out}")

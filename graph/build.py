@@ -1,0 +1,136 @@
+"""The ingest pipeline: paper -> records -> resolved RDF -> one atomic write.
+
+A paper's graph is built and checked in memory first; only then is its named graph
+replaced in one transaction, so a failure leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from rdflib import RDF, Graph
+
+from govgraph.errors import GovGraphError, SourceError
+from govgraph.graph import trace
+from govgraph.graph.queries import internal
+from govgraph.graph.resolve import Merge, Resolver, kind_for_class
+from govgraph.graph.sparql import select
+from govgraph.graph.store import Store
+from govgraph.ingest.emit import doc_iri, emit
+from govgraph.ingest.extract import extract
+from govgraph.ingest.source import TEXT_SUFFIXES, Source, read_source
+from govgraph.ontology import vocabulary
+from govgraph.ontology.namespace import GG
+
+# The vocabulary travels with the data, so notations and labels of concepts answer.
+VOCABULARY_GRAPH = "https://w3id.org/govgraph/ns"
+
+
+@dataclass
+class PaperResult:
+    path: str
+    doc: str
+    triples: int
+    counts: dict[str, int]
+    merges: list[Merge]
+    diagnostics: list[str]
+
+
+@dataclass
+class IngestReport:
+    papers: list[PaperResult] = field(default_factory=list)
+    errors: list[GovGraphError] = field(default_factory=list)
+    feeds: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[SourceError]]:
+    """Files as given; folders walked for papers. Missing paths and empty folders are errors."""
+    files: list[Path] = []
+    errors: list[SourceError] = []
+    for p in paths:
+        if p.is_dir():
+            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            if not found:
+                errors.append(SourceError(str(p), "this folder holds no papers (.txt, .md)", "point at a folder of board papers"))
+            files.extend(found)
+        elif p.is_file():
+            files.append(p)
+        else:
+            errors.append(SourceError(str(p), "no such file or folder", "check the path"))
+    return files, errors
+
+
+def seed_resolver(store: Store, resolver: Resolver, skip_graph: str | None = None) -> None:
+    """Teach the resolver every node the store already names."""
+    labels: dict[str, tuple[str, list[str]]] = {}
+    for row in select(store, internal("known_entities")).rows:
+        e, cls = str(row["e"]), str(row["cls"])
+        kind = kind_for_class(cls)
+        if kind is None:
+            continue
+        entry = labels.setdefault(e, (kind, [str(row["label"])]))
+        if "alt" in row and str(row["alt"]) not in entry[1]:
+            entry[1].append(str(row["alt"]))
+    for iri, (kind, names) in labels.items():
+        resolver.add_known(iri, kind, names)
+
+
+COUNTED = {
+    "actions": GG.Action, "themes": GG.Theme, "bodies": GG.Body, "organisations": GG.Organisation,
+    "programmes": GG.Programme, "recommendations": GG.Recommendation, "outcomes": GG.Outcome,
+}
+
+
+def build_graph(src: Source, base: str, store: Store | None = None) -> tuple[Graph, Resolver, list[str]]:
+    """One paper's whole graph, resolved against what the store already holds."""
+    ex = extract(src)
+    resolver = Resolver(base, {a.short: a.long for a in ex.abbreviations}, ex.place)
+    if store is not None:
+        seed_resolver(store, resolver)
+    g = emit(base, ex, resolver, len(src.lines), Path(src.path).name)
+    return g, resolver, ex.diagnostics
+
+
+def ingest_file(path: Path, store: Store, base: str) -> PaperResult:
+    src = read_source(path)
+    g, resolver, diagnostics = build_graph(src, base, store)
+    doc = str(doc_iri(base, src.doc_id))
+    store.replace_graph(doc, g)
+    counts = {name: len(set(g.subjects(RDF.type, cls))) for name, cls in COUNTED.items()}
+    counts["evidence"] = len(set(g.subjects(RDF.type, GG.Evidence)))
+    return PaperResult(str(path), doc, len(g), counts, resolver.merges, diagnostics)
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: Store,
+    base: str,
+    progress: Callable[[Path], None] | None = None,
+) -> IngestReport:
+    """Ingest every paper; good ones land even when others fail, and all problems are reported."""
+    files, errors = expand_paths(paths)
+    report = IngestReport(errors=list(errors))
+    for f in files:
+        if progress:
+            progress(f)
+        try:
+            report.papers.append(ingest_file(f, store, base))
+        except GovGraphError as exc:
+            report.errors.append(exc)
+    if report.papers:
+        store.replace_graph(VOCABULARY_GRAPH, vocabulary())
+        report.feeds = trace.refresh(store, base)
+    return report
+
+
+def summary(result: PaperResult) -> str:
+    found = Counter({k: v for k, v in result.counts.items() if v})
+    parts = ", ".join(f"{v} {k}" for k, v in found.items()) or "nothing govgraph reads yet"
+    return f"{result.path}: {parts}; {result.triples} triples"

@@ -1,0 +1,270 @@
+"""Entity resolution: many spellings of one body, organisation, person or programme
+become one node, and every merge is recorded with its reason.
+
+Names are compared by a key: abbreviations expanded (the paper's own table first,
+then the common ones in names.toml), 'Well-being'/'Wellbeing' folded, stop words and
+word order ignored, and the paper's home place dropped ('Coventry Health and
+Wellbeing Board' is that place's Health and Wellbeing Board). Then, in order: the same
+key; the same words with some abbreviated ('Cov' for 'Coventry', 'Warks' for
+'Warwickshire'); a fuzzy match (rapidfuzz) with the same head noun. A board and its
+executive group never merge: their head nouns differ.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+from rdflib import URIRef
+from rdflib.namespace import FOAF
+
+from govgraph.ingest.emit import Resolved
+from govgraph.ingest.names import (
+    BODY_KINDS,
+    PROGRAMME_KINDS,
+    head_kind,
+    is_acronym,
+    kind_of,
+    organisation_kind,
+    strip_alias,
+    vocab,
+    words,
+)
+from govgraph.ingest.records import Mention
+from govgraph.ingest.text import clean, slug
+from govgraph.ontology.namespace import GG
+
+STOP = {"the", "and", "of", "for", "&", "in", "on", "a", "an", "to"}
+FUZZY_MIN = 92
+
+CLASSES: dict[str, URIRef] = {
+    "board": GG.Board, "committee": GG.Committee, "forum": GG.Forum, "group": GG.Group,
+    "partnership": GG.Partnership, "programme": GG.Programme, "workstream": GG.Workstream,
+    "scheme": GG.Scheme, "project": GG.Project, "organisation": GG.Organisation, "person": FOAF.Person,
+}
+ORG_KINDS: dict[str, URIRef] = {
+    "council": GG.council, "nhs_trust": GG.nhs_trust, "ccg": GG.ccg, "nhs_body": GG.nhs_body,
+    "police": GG.police, "fire": GG.fire, "university": GG.university, "voluntary": GG.voluntary,
+    "regulator": GG.regulator,
+}
+
+
+def family_of(kind: str) -> str:
+    if kind in BODY_KINDS:
+        return "body"
+    if kind in PROGRAMME_KINDS:
+        return "programme"
+    return "person" if kind == "person" else "org"
+
+
+@dataclass
+class Entry:
+    iri: URIRef
+    kind: str
+    label: str
+    tokens: tuple[str, ...]
+    key: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Merge:
+    """One name that became an existing node, and why."""
+
+    name: str
+    iri: str
+    label: str
+    reason: str
+
+
+def _abbreviates(short: str, full: str) -> bool:
+    """'cov' abbreviates 'coventry'; 'warks' abbreviates 'warwickshire'."""
+    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0]:
+        return False
+    if full.startswith(short):
+        return True
+    it = iter(full)
+    return all(c in it for c in short)
+
+
+def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    if len(a) != len(b) or not a:
+        return False
+    rest = list(b)
+    for tok in a:
+        hit = next((r for r in rest if r == tok or _abbreviates(tok, r) or _abbreviates(r, tok)), None)
+        if hit is None:
+            return False
+        rest.remove(hit)
+    return True
+
+
+@dataclass
+class Resolver:
+    """Resolves one paper's mentions against what the store (and the paper) already named."""
+
+    base: str
+    abbreviations: dict[str, str] = field(default_factory=dict)
+    place: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+    merges: list[Merge] = field(default_factory=list)
+    _by_iri: dict[str, Entry] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.abbreviations = {**vocab().abbreviations, **self.abbreviations}
+
+    # -- keys -------------------------------------------------------------------
+
+    def expand(self, text: str) -> str:
+        if text in self.abbreviations:
+            return self.abbreviations[text]
+        return self.abbreviations.get(text.upper(), text) if is_acronym(text) else text
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        text = re.sub(r"\bwell[\s-]+being\b", "wellbeing", text, flags=re.IGNORECASE)
+        out: list[str] = []
+        for raw in re.findall(r"[A-Za-z0-9&]+(?:['’][a-z]+)?", text):
+            exp = self.abbreviations.get(raw) if is_acronym(raw) or raw in self.abbreviations else None
+            for w in words(exp) if exp else [raw.lower()]:
+                w = re.sub(r"['’]s$", "", w)
+                if w not in STOP and (not out or out[-1] != w):
+                    out.append(w)
+        return tuple(out)
+
+    def key(self, toks: tuple[str, ...]) -> frozenset[str]:
+        place = self.place.lower() if self.place else None
+        titles = vocab().titles
+        trimmed = [t for t in toks if t != place and t not in titles]
+        return frozenset(trimmed or toks)
+
+    # -- entries ----------------------------------------------------------------
+
+    def add_known(self, iri: str, kind: str, labels: list[str]) -> None:
+        """Seed with a node the store already holds, under each of its labels."""
+        for label in labels:
+            toks = self.tokens(label)
+            e = Entry(URIRef(iri), kind, labels[0], toks, self.key(toks))
+            self.entries.append(e)
+        if labels:
+            self._by_iri[iri] = self.entries[-1]
+
+    def _find(self, family: str, label: str, toks: tuple[str, ...]) -> tuple[Entry, str] | None:
+        key = self.key(toks)
+        pool = [e for e in self.entries if family_of(e.kind) == family]
+        for e in pool:
+            if e.key == key:
+                return e, "same words" if e.label != label else "same name"
+        for e in pool:
+            if _tokens_match(toks, e.tokens):
+                return e, "same words, some abbreviated"
+        if family == "person":
+            return self._person_initials(pool, toks)
+        head = toks[-1] if toks else ""
+        best: tuple[float, Entry | None] = (0.0, None)
+        for e in pool:
+            if e.tokens and e.tokens[-1] == head:
+                score = fuzz.token_sort_ratio(" ".join(sorted(key)), " ".join(sorted(e.key)))
+                if score > best[0]:
+                    best = (score, e)
+        if best[1] is not None and best[0] >= FUZZY_MIN:
+            return best[1], f"fuzzy match {best[0]:.0f}/100"
+        return None
+
+    @staticmethod
+    def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> tuple[Entry, str] | None:
+        """'J Smith' is 'Jane Smith' when only one Smith starts with J."""
+        if len(toks) < 2:
+            return None
+        hits = [
+            e for e in pool
+            if len(e.tokens) >= 2 and e.tokens[-1] == toks[-1] and e.tokens[0][0] == toks[0][0]
+            and (len(toks[0]) == 1 or len(e.tokens[0]) == 1)
+        ]
+        return (hits[0], "initial and surname") if len(hits) == 1 else None
+
+    def _new(self, kind: str, label: str, toks: tuple[str, ...]) -> Entry:
+        family = family_of(kind)
+        stem = f"{self.base}{family}/{slug(label)}"
+        iri, n = stem, 2
+        while iri in self._by_iri:
+            iri, n = f"{stem}-{n}", n + 1
+        e = Entry(URIRef(iri), kind, label, toks, self.key(toks))
+        self.entries.append(e)
+        self._by_iri[iri] = e
+        return e
+
+    # -- resolving --------------------------------------------------------------
+
+    def lookup(self, m: Mention) -> Resolved | None:
+        """The node a name already has, without making one (for abbreviations)."""
+        label = self.expand(clean(m.text))
+        kind = kind_of(label)
+        if kind == "any":
+            return None
+        found = self._find(family_of(kind), label, self.tokens(label))
+        return self.resolved(found[0], None) if found else None
+
+    def __call__(self, m: Mention) -> Resolved | None:
+        text = re.sub(r"^(?:the\s+)?[A-Z][a-z]+['’]s\s+", "", clean(m.text)).strip(" .,;")
+        text, alias = strip_alias(text)
+        if alias and alias not in self.abbreviations:
+            self.abbreviations[alias] = text
+        if not text:
+            return None
+        parent = None
+        inner = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+        of = re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)", text, re.I)
+        if inner and not is_acronym(inner[2]):
+            parent = self(Mention(inner[1], "any", m.span))
+            text = inner[2]
+        elif of:
+            parent = self(Mention(of[2], "any", m.span))
+            text = of[1]
+        label = self.expand(text)
+        kind = kind_of(label)
+        if kind == "any":
+            kind = "person" if m.kind == "person" else (
+                "workstream" if parent is not None and family_of(parent_kind(parent)) == "programme" else
+                m.kind if m.kind in CLASSES and m.kind != "person" else "organisation"
+            )
+        if m.kind == "person" and kind != "person" and kind_of(label, person_ok=True) == "person":
+            kind = "person"
+        toks = self.tokens(label)
+        found = self._find(family_of(kind), label, toks)
+        if found:
+            entry, reason = found
+            if m.text.strip() != entry.label:
+                self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
+        else:
+            entry = self._new(kind, label, toks)
+            if m.text.strip() != label:
+                self.merges.append(Merge(m.text.strip(), str(entry.iri), label, "abbreviation expanded"))
+        return self.resolved(entry, parent)
+
+    def resolved(self, e: Entry, parent: Resolved | None) -> Resolved:
+        types: tuple[URIRef, ...] = (CLASSES[e.kind],)
+        if e.kind in BODY_KINDS:
+            types += (GG.Body,)
+        elif e.kind in PROGRAMME_KINDS and e.kind != "programme":
+            types += (GG.Programme,)
+        org_kind = None
+        if e.kind == "organisation":
+            org_kind = ORG_KINDS.get(organisation_kind(e.label) or "", GG.other_org)
+        return Resolved(e.iri, types, e.label, parent, org_kind)
+
+
+def parent_kind(r: Resolved) -> str:
+    for name, cls in CLASSES.items():
+        if r.types and r.types[0] == cls:
+            return name
+    return "any"
+
+
+def kind_for_class(cls: str) -> str | None:
+    for name, c in CLASSES.items():
+        if str(c) == cls:
+            return name
+    return None
+
+
+__all__ = ["Resolver", "Merge", "kind_for_class", "head_kind"]

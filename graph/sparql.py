@@ -1,0 +1,61 @@
+"""Selection on top of any store: run a SELECT, get rows of rdflib terms.
+
+User input reaches SPARQL only as bound values: `bindings` become a trailing VALUES
+clause built from each term's N-Triples form, never from pasted text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Mapping
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from govgraph.graph.store import Store
+
+
+@dataclass(frozen=True)
+class Table:
+    """A SELECT's answer: the columns in order and one dict per row."""
+
+    columns: list[str]
+    rows: list[dict[str, Node]]
+
+    def values(self, row: Mapping[str, Node]) -> list[str]:
+        return [str(row[c]) if c in row else "" for c in self.columns]
+
+
+def _term(b: dict) -> Node:
+    kind = b["type"]
+    if kind == "uri":
+        return URIRef(b["value"])
+    if kind == "bnode":
+        return BNode(b["value"])
+    dt = b.get("datatype")
+    return Literal(b["value"], lang=b.get("xml:lang"), datatype=URIRef(dt) if dt else None)
+
+
+def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """Append a VALUES clause binding each variable to one term."""
+    if not bindings:
+        return sparql
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(v.n3() for v in bindings.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+
+
+def select(store: Store, sparql: str, bindings: Mapping[str, Node] | None = None) -> Table:
+    """Run a SELECT and parse its SPARQL JSON answer."""
+    resp = store.query(with_bindings(sparql, bindings))
+    data = json.loads(resp.body)
+    if "boolean" in data:
+        return Table(["boolean"], [{"boolean": Literal(data["boolean"])}])
+    columns = data["head"].get("vars", [])
+    rows = [{k: _term(v) for k, v in b.items()} for b in data["results"]["bindings"]]
+    return Table(columns, rows)
+
+
+def ask(store: Store, sparql: str) -> bool:
+    return bool(json.loads(store.query(sparql).body)["boolean"])

@@ -1,0 +1,178 @@
+"""The store protocol and its embedded implementation.
+
+A store is deliberately narrow, like an HTTP transport: replace one document's named
+graph atomically, answer a SPARQL query in a serialisation, list graphs, close.
+Everything else (selection, tracing, validation) is built on top of these four.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, Sequence
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from govgraph.errors import QueryError, StoreError
+
+# Media types a store can answer in, most preferred first.
+RESULTS_TYPES: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+}
+DATASET_TYPES: dict[str, ox.RdfFormat] = {
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """A serialised answer: `kind` is 'solutions', 'boolean' or 'graph'."""
+
+    body: bytes
+    media_type: str
+    kind: str
+
+
+class Store(Protocol):
+    """What every store offers; the embedded, in-memory and remote ones behave alike."""
+
+    def replace_graph(self, name: str, data: Graph) -> None:
+        """Make `data` the whole content of named graph `name`, atomically."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        results_type: str = "application/sparql-results+json",
+        graph_type: str = "text/turtle",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResponse:
+        """Answer a read-only query; the default graph is the union of all graphs
+        unless `default_graphs` names some."""
+
+    def graphs(self) -> list[str]:
+        """The names of the named graphs held."""
+
+    def dump(self, media_type: str) -> bytes:
+        """The whole dataset, serialised (N-Quads or TriG)."""
+
+    def close(self) -> None:
+        """Release the store (and its folder lock)."""
+
+
+def replace_update(name: str, data: Graph) -> str:
+    """One SPARQL Update that drops a graph and inserts its new content: atomic on any
+    conforming server, and on the embedded store."""
+    body = data.serialize(format="nt")
+    return f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}"
+
+
+_UPDATE_RE = re.compile(
+    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    re.IGNORECASE,
+)
+
+
+def looks_like_update(sparql: str) -> bool:
+    """True when the text is a SPARQL Update rather than a query (used to refuse it)."""
+    stripped = re.sub(r"(?m)#.*$", "", sparql)
+    return bool(_UPDATE_RE.match(stripped))
+
+
+class OxigraphStore:
+    """The embedded default: pyoxigraph on disk (or in memory when `path` is None)."""
+
+    def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
+        self.path = path
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                if not (path / "CURRENT").exists():
+                    raise StoreError(
+                        f"{path}: no govgraph store here — run 'govgraph ingest PAPERS --store {path}' first"
+                    )
+                self._store = ox.Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(
+                f"{path}: cannot open the store ({exc}) — is another govgraph process writing to it?"
+            ) from exc
+
+    def replace_graph(self, name: str, data: Graph) -> None:
+        try:
+            self._store.update(replace_update(name, data))
+            if self.path is not None:
+                self._store.flush()
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.path}: could not write graph <{name}>: {exc}") from exc
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        results_type: str = "application/sparql-results+json",
+        graph_type: str = "text/turtle",
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> QueryResponse:
+        if looks_like_update(sparql):
+            raise QueryError("updates are not allowed here — the store is read-only for queries")
+        kwargs: dict = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            result = self._store.query(sparql, **kwargs)
+        except SyntaxError as exc:
+            raise QueryError(f"SPARQL syntax error: {exc}") from exc
+        except (OSError, ValueError) as exc:
+            raise QueryError(f"query failed: {exc}") from exc
+        if isinstance(result, ox.QueryTriples):
+            fmt = GRAPH_TYPES.get(graph_type, ox.RdfFormat.TURTLE)
+            media = graph_type if graph_type in GRAPH_TYPES else "text/turtle"
+            return QueryResponse(result.serialize(format=fmt), media, "graph")
+        fmt_r = RESULTS_TYPES.get(results_type, ox.QueryResultsFormat.JSON)
+        media = results_type if results_type in RESULTS_TYPES else "application/sparql-results+json"
+        kind = "boolean" if isinstance(result, ox.QueryBoolean) else "solutions"
+        return QueryResponse(result.serialize(format=fmt_r), media, kind)
+
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def dump(self, media_type: str) -> bytes:
+        fmt = DATASET_TYPES.get(media_type, ox.RdfFormat.N_QUADS)
+        return self._store.dump(format=fmt)
+
+    def close(self) -> None:
+        # pyoxigraph releases its lock when the object is collected.
+        self._store = None  # type: ignore[assignment]
+
+
+def open_store(spec: str | None, *, read_only: bool = False, update: str | None = None) -> Store:
+    """Open the store a user named: a folder (embedded), ':memory:', or a SPARQL URL."""
+    if spec is None or spec == ":memory:":
+        return OxigraphStore(None)
+    if spec.startswith(("http://", "https://")):
+        from govgraph.graph.remote import RemoteStore
+
+        return RemoteStore(spec, update)
+    return OxigraphStore(Path(spec), read_only=read_only)

@@ -1,0 +1,236 @@
+"""Records -> RDF, driven by `mapping.toml`, with evidence for every triple.
+
+Every triple an extractor yields gets a gg:Evidence node (a reified rdf:Statement)
+naming the document, first and last line, and a quote that stands at those lines;
+prov:wasDerivedFrom points at the RFC 5147 line fragment of the document.
+Names (Mentions) are resolved by a callable the caller passes in, so this module
+needs no store: ingest stays pure.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Iterable, Protocol
+
+from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
+from rdflib.term import Node
+
+from govgraph.ingest.records import Cell, Extraction, Mention, Span
+from govgraph.ingest.text import slug
+from govgraph.ontology import PREFIXES, expand
+from govgraph.ontology.namespace import GG
+
+ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What a Mention resolves to: one node, its types and label, and its parent if the
+    name said one ('X workstream of Y')."""
+
+    iri: URIRef
+    types: tuple[URIRef, ...]
+    label: str
+    parent: "Resolved | None" = None
+    kind: URIRef | None = None  # gg:organisationKind for organisations
+
+
+class Resolver(Protocol):
+    def __call__(self, m: Mention) -> Resolved | None:
+        """The node a name stands for, made if new."""
+
+    def lookup(self, m: Mention) -> Resolved | None:
+        """The node a name already has, or None."""
+
+
+@cache
+def mapping() -> dict:
+    return tomllib.loads(resources.files("govgraph.ingest").joinpath("mapping.toml").read_text("utf-8"))
+
+
+def digest(*parts: str) -> str:
+    return hashlib.sha1("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def doc_iri(base: str, doc_id: str) -> URIRef:
+    return URIRef(f"{base}doc/{doc_id}")
+
+
+class Emitter:
+    """Builds one document's graph."""
+
+    def __init__(self, base: str, extraction: Extraction, resolve: Resolver) -> None:
+        self.base = base
+        self.ex = extraction
+        self.doc = doc_iri(base, extraction.doc_id)
+        self.resolve = resolve
+        self.g = Graph()
+        for prefix, ns in PREFIXES.items():
+            self.g.bind(prefix, Namespace(ns))
+        self._emitted_entities: set[URIRef] = set()
+
+    # -- evidence -------------------------------------------------------------
+
+    def fact(self, s: Node, p: URIRef, o: Node, span: Span) -> None:
+        """Add a triple and the passage that states it."""
+        self.g.add((s, p, o))
+        ev = URIRef(f"{self.doc}#ev-{digest(str(s), str(p), str(o), str(span.first), str(span.last), span.quote)}")
+        g = self.g
+        g.add((ev, RDF.type, GG.Evidence))
+        g.add((ev, RDF.subject, s))
+        g.add((ev, RDF.predicate, p))
+        g.add((ev, RDF.object, o))
+        g.add((ev, GG.document, self.doc))
+        g.add((ev, GG.lineStart, Literal(span.first)))
+        g.add((ev, GG.lineEnd, Literal(span.last)))
+        g.add((ev, GG.quote, Literal(span.quote)))
+        g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#line={span.first - 1},{span.last}")))
+
+    # -- documents ------------------------------------------------------------
+
+    def document(self, title: str, line_count: int, file_name: str) -> None:
+        g = self.g
+        g.add((self.doc, RDF.type, GG.Document))
+        g.add((self.doc, DCTERMS.title, Literal(title)))
+        g.add((self.doc, SKOS.prefLabel, Literal(title)))
+        g.add((self.doc, GG.sourceFile, Literal(file_name)))
+        g.add((self.doc, GG.lineCount, Literal(line_count)))
+
+    # -- records --------------------------------------------------------------
+
+    def iri_for(self, type_name: str, values: dict[str, str], label: str) -> URIRef:
+        template = mapping()[type_name]["iri"]
+        fields = {
+            "doc": str(self.doc),
+            "slug": slug(label),
+            "hash": digest(re.sub(r"\W+", " ", label.lower()).strip()),
+            **{k: slug(v) if k != "value" else v for k, v in values.items()},
+        }
+        path = template.format(**fields)
+        return URIRef(path if path.startswith("http") else self.base + path)
+
+    def record(self, rec: object) -> URIRef:
+        type_name = type(rec).__name__
+        spec = mapping()[type_name]
+        label_cell: Cell = getattr(rec, spec["label"])
+        scalar = {
+            f.name: getattr(rec, f.name).value
+            for f in dataclasses.fields(rec)  # type: ignore[arg-type]
+            if isinstance(getattr(rec, f.name), Cell)
+        }
+        node = self.iri_for(type_name, scalar, label_cell.value)
+        for cls in spec["class"]:
+            self.fact(node, RDF.type, URIRef(expand(cls)), rec.span)  # type: ignore[attr-defined]
+        self.fact(node, SKOS.prefLabel, Literal(label_cell.value), label_cell.span)
+        self.fact(node, PROV.wasDerivedFrom, self.doc, rec.span)  # type: ignore[attr-defined]
+        for name, fspec in spec.get("fields", {}).items():
+            value = getattr(rec, name)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    self.link(node, fspec, item)
+        return node
+
+    def link(self, node: URIRef, fspec: dict, item: object) -> None:
+        p = URIRef(expand(fspec["p"]))
+        if isinstance(item, Mention):
+            target = self.entity(item)
+            if target is None:
+                return
+            obj: Node = target
+            span = item.span
+        elif isinstance(item, Cell):
+            obj = self.cell_object(fspec, item)
+            span = item.span
+        else:
+            obj = self.record(item)
+            span = item.span  # type: ignore[attr-defined]
+        if fspec.get("inverse"):
+            self.fact(obj, p, node, span)  # type: ignore[arg-type]
+        else:
+            self.fact(node, p, obj, span)
+
+    def cell_object(self, fspec: dict, cell: Cell) -> Node:
+        if "iri" in fspec:
+            t = fspec["iri"].replace("{doc}", str(self.doc)).replace("{value}", cell.value)
+            return URIRef(expand(t) if ":" in t and not t.startswith("http") else t)
+        if "node" in fspec:
+            return self.cell_node(fspec["node"], cell)
+        if fspec.get("type") == "date" and ISO.fullmatch(cell.value):
+            return Literal(cell.value, datatype=XSD.date)
+        return Literal(cell.value)
+
+    def cell_node(self, type_name: str, cell: Cell) -> URIRef:
+        spec = mapping()[type_name]
+        node = self.iri_for(type_name, {}, cell.value)
+        for cls in spec["class"]:
+            self.fact(node, RDF.type, URIRef(expand(cls)), cell.span)
+        self.fact(node, SKOS.prefLabel, Literal(cell.value), cell.span)
+        if "value" in spec:
+            self.fact(node, URIRef(expand(spec["value"])), Literal(cell.value), cell.span)
+        return node
+
+    # -- entities -------------------------------------------------------------
+
+    def entity(self, m: Mention) -> URIRef | None:
+        r = self.resolve(m)
+        if r is None:
+            return None
+        self.describe(r, m)
+        if m.role or m.organisation:
+            self.membership(r.iri, m)
+        return r.iri
+
+    def describe(self, r: Resolved, m: Mention) -> None:
+        for t in r.types:
+            self.fact(r.iri, RDF.type, t, m.span)
+        self.fact(r.iri, SKOS.prefLabel, Literal(r.label), m.span)
+        if FOAF.Person in r.types:
+            self.fact(r.iri, FOAF.name, Literal(r.label), m.span)
+        if m.text.strip() != r.label:
+            self.fact(r.iri, SKOS.altLabel, Literal(m.text.strip()), m.span)
+        if r.kind is not None:
+            self.fact(r.iri, GG.organisationKind, r.kind, m.span)
+        if r.parent is not None:
+            parent_mention = Mention(r.parent.label, "any", m.span)
+            self.describe(r.parent, parent_mention)
+            self.fact(r.iri, GG.partOf, r.parent.iri, m.span)
+
+    def membership(self, person: URIRef, m: Mention) -> None:
+        org_iri = self.entity(m.organisation) if m.organisation else None
+        key = f"{person}|{org_iri or ''}|{m.role or ''}"
+        ms = URIRef(f"{self.base}membership/{digest(key)}")
+        self.fact(ms, RDF.type, ORG.Membership, m.span)
+        self.fact(ms, ORG.member, person, m.span)
+        if org_iri is not None:
+            self.fact(ms, ORG.organization, org_iri, m.span)
+        if m.role:
+            role = URIRef(f"{self.base}role/{slug(m.role)}")
+            self.fact(role, RDF.type, ORG.Role, m.span)
+            self.fact(role, SKOS.prefLabel, Literal(m.role), m.span)
+            self.fact(ms, ORG.role, role, m.span)
+
+
+def emit(base: str, extraction: Extraction, resolve: Resolver, line_count: int, file_name: str) -> Graph:
+    """The whole graph of one document."""
+    em = Emitter(base, extraction, resolve)
+    em.document(extraction.title, line_count, file_name)
+    for rec in extraction.records:
+        em.record(rec)
+    for person in extraction.people:
+        em.entity(person)
+    for ab in extraction.abbreviations:
+        r = resolve.lookup(Mention(ab.long, "any", ab.span))
+        if r is not None and ab.short != r.label:
+            em.fact(r.iri, SKOS.altLabel, Literal(ab.short), ab.span)
+    return em.g
+
+
+def records_of(extraction: Extraction, kind: type) -> Iterable[object]:
+    return (r for r in extraction.records if isinstance(r, kind))

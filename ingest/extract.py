@@ -1,0 +1,60 @@
+"""One paper in, every record it holds out: the entry point of ingest/."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import dataclasses
+
+from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
+from govgraph.ingest.plan import extract_plan, plan_title
+from govgraph.ingest.records import Extraction, Mention
+from govgraph.ingest.source import Source
+
+
+def extract(src: Source) -> Extraction:
+    """Every record the paper holds, with diagnostics for what could not be placed."""
+    people = people_lists(src)
+    ex = Extraction(
+        doc_id=src.doc_id,
+        path=src.path,
+        title=plan_title(src).value,
+        place=home_place(src),
+        abbreviations=abbreviations(src),
+        people=people,
+    )
+    known = frozenset(p.text for p in people)
+    plan = extract_plan(src, known)
+    if plan is not None:
+        ex.records.append(plan)
+        known |= {p.text for t in plan.themes for p in t.lead_people}
+    names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
+    ex.abbreviations.extend(spelling_variants(src, names))
+    if not ex.records and not people:
+        ex.diagnostics.append(f"{src.path}: warning: no section of a kind govgraph reads was found")
+    return ex
+
+
+def mentions(records: list[object]) -> list[Mention]:
+    """Every name the records hold, nested records included."""
+    out: list[Mention] = []
+    for rec in records:
+        for f in dataclasses.fields(rec):  # type: ignore[arg-type]
+            value = getattr(rec, f.name)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, Mention):
+                    out.append(item)
+                elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                    out.extend(mentions([item]))
+    return out
+
+
+_COUNCIL = re.compile(r"\b([A-Z][a-z]+)\s+(?:City|County|Borough|District|Metropolitan Borough)\s+Council\b")
+
+
+def home_place(src: Source) -> str | None:
+    """The place whose council writes most often in the paper: 'Coventry' for a paper
+    that names 'Coventry City Council' most. Resolution drops it from body names."""
+    counts = Counter(m.group(1) for line in src.lines for m in _COUNCIL.finditer(line))
+    return counts.most_common(1)[0][0] if counts else None

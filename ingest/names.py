@@ -1,0 +1,211 @@
+"""Reading names: what kind of thing a name names, and splitting cells that hold several.
+
+The word lists live in `names.toml`; nothing here knows any particular place or body.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from govgraph.ingest.text import clean
+
+BODY_KINDS = ("board", "committee", "forum", "group", "partnership")
+PROGRAMME_KINDS = ("programme", "workstream", "scheme", "project")
+
+
+@dataclass(frozen=True)
+class Vocab:
+    head: dict[str, tuple[str, ...]]
+    organisation: dict[str, tuple[str, ...]]
+    titles: frozenset[str]
+    none_phrases: tuple[str, ...]
+    abbreviations: dict[str, str]
+
+
+@cache
+def vocab() -> Vocab:
+    data = tomllib.loads(resources.files("govgraph.ingest").joinpath("names.toml").read_text("utf-8"))
+    return Vocab(
+        head={k: tuple(v) for k, v in data["head"].items()},
+        organisation={k: tuple(v) for k, v in data["organisation"].items()},
+        titles=frozenset(data["person"]["titles"]),
+        none_phrases=tuple(data["none"]["phrases"]),
+        abbreviations=dict(data["abbreviations"]),
+    )
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9&]+(?:[-'’][a-z0-9]+)*", text.lower())
+
+
+def _has_phrase(text_words: list[str], phrase: str) -> bool:
+    pw = phrase.split()
+    n = len(pw)
+    return any(text_words[i : i + n] == pw for i in range(len(text_words) - n + 1))
+
+
+def organisation_kind(name: str) -> str | None:
+    """The kind of organisation a name names (council, ccg, ...), or None."""
+    w = words(name)
+    if not w:
+        return None
+    for kind, phrases in vocab().organisation.items():
+        if any(_has_phrase(w, p) for p in phrases):
+            return kind
+    return None
+
+
+def head_kind(name: str) -> str | None:
+    """The body or programme kind the name's last word says, if any."""
+    w = words(re.sub(r"\(.*?\)|[-–—]\s*[^-–—]*$", " ", name)) or words(name)
+    if not w:
+        return None
+    last = w[-1]
+    for kind, heads in vocab().head.items():
+        if last in heads:
+            return kind
+    return None
+
+
+def is_acronym(text: str) -> bool:
+    t = text.strip()
+    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", t)) and sum(c.isupper() for c in t) >= 2
+
+
+NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+
+
+def is_person_name(text: str) -> bool:
+    """Two to four capitalised words, perhaps after a title, none of them an
+    organisation's or body's word."""
+    t = text.strip().rstrip(".,")
+    tokens = t.split()
+    v = vocab()
+    while tokens and tokens[0].lower().rstrip(".") in v.titles:
+        tokens = tokens[1:]
+    if not 2 <= len(tokens) <= 4:
+        return False
+    if not all(re.fullmatch(NAME_WORD + r"|[A-Z]\.?", tok) for tok in tokens):
+        return False
+    if not re.fullmatch(NAME_WORD, tokens[-1]):
+        return False
+    v_words = {w for heads in v.head.values() for h in heads for w in h.split()}
+    v_words |= {w for ps in v.organisation.values() for p in ps for w in p.split()}
+    if any(tok.lower() in v_words for tok in tokens):
+        return False
+    return kind_of(" ".join(tokens), person_ok=False) == "any"
+
+
+def _ends_with_organisation(name: str) -> bool:
+    """'Coventry and Rugby Clinical Commissioning Group' ends with an organisation's
+    phrase, so it names an organisation even though its head noun is 'Group'."""
+    w = words(name)
+    return any(
+        len(p.split()) > 1 and w[-len(p.split()) :] == p.split() or p in ("ccg", "ccgs", "trust")
+        and w and w[-1] == p
+        for phrases in vocab().organisation.values()
+        for p in phrases
+    )
+
+
+def kind_of(name: str, *, person_ok: bool = True) -> str:
+    """body kind, programme kind, 'organisation', 'person' or 'any'."""
+    head = head_kind(name)
+    if _ends_with_organisation(name):
+        return "organisation"
+    if head in BODY_KINDS or head in PROGRAMME_KINDS:
+        # "Workstream of X" and "X programme" are programmes even inside an organisation.
+        return head
+    if organisation_kind(name):
+        return "organisation"
+    if head:
+        return head
+    if person_ok and is_person_name(name):
+        return "person"
+    return "any"
+
+
+def strip_alias(text: str) -> tuple[str, str | None]:
+    """'Coventry City Council (CCC)' -> ('Coventry City Council', 'CCC')."""
+    m = re.fullmatch(r"(.+?)\s*\(([A-Z][A-Za-z&]{1,11})\)", text.strip())
+    if m and is_acronym(m[2]):
+        return m[1].strip(), m[2]
+    return text.strip(), None
+
+
+def is_none_phrase(text: str) -> bool:
+    t = text.lower().strip(" .")
+    return not t or any(t.startswith(p) for p in vocab().none_phrases)
+
+
+@dataclass(frozen=True)
+class PersonText:
+    name: str
+    role: str | None
+    organisation: str | None
+
+
+_PERSON_START = rf"(?:(?:Dr|Prof|Professor|Cllr|Councillor|Mr|Mrs|Ms|Miss)\.?\s+)?{NAME_WORD}\s+{NAME_WORD}"
+
+
+def split_people(text: str) -> list[PersonText]:
+    """'A B, Role, Org and C D, Role' -> people with roles and organisations."""
+    text = re.sub(r"\((?:see|refer)[^)]*\)", "", clean(text)).strip(" .;")
+    chunks = re.split(rf"\s+(?:and|&)\s+(?={_PERSON_START}\s*,)|;\s*", text)
+    people = []
+    for chunk in chunks:
+        parts = [p.strip() for p in re.split(r",\s*|\s+[–—-]\s+", chunk) if p.strip()]
+        if not parts or not is_person_name(parts[0]):
+            continue
+        role = parts[1] if len(parts) > 1 else None
+        org = ", ".join(parts[2:]) if len(parts) > 2 else None
+        if role and org is None:
+            # "Chief Operating Officer (UHCW)" carries its organisation in brackets.
+            m = re.fullmatch(r"(.+?)\s*\((.+)\)", role)
+            if m and (is_acronym(m[2]) or organisation_kind(m[2])):
+                role, org = m[1], m[2]
+        people.append(PersonText(parts[0], role, org))
+    return people
+
+
+def split_lead_cell(text: str, known_people: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Split a lead cell mixing organisations, bodies and people into (name, kind) pairs.
+
+    'CRCCG Jenni Northcote' -> [('CRCCG', 'any'), ('Jenni Northcote', 'person')]
+    """
+    text = clean(text)
+    text = re.sub(r"\((?:see|refer)[^)]*\)", "", text).strip(" .;,")
+    text = re.sub(r"\b(?:linking|working|jointly)\s+with\s+(?:all\s+)?partners\b", " ", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    if is_none_phrase(text):
+        return []
+    people: list[tuple[str, str]] = []
+    m = re.fullmatch(rf"(.*?)[\s,]+({_PERSON_START}(?:\s+{NAME_WORD})?)", text)
+    if m and m[1]:
+        name = m[2]
+        # Prefer the longest trailing run that is a known person, else two words.
+        candidates = [name, " ".join(name.split()[-2:])]
+        for cand in candidates:
+            head = text[: len(text) - len(cand)].strip(" ,")
+            if cand in known_people or (
+                is_person_name(cand) and head and (kind_of(head, person_ok=False) != "any" or is_acronym(head.split()[-1].strip("()")))
+            ):
+                people.append((cand, "person"))
+                text = head
+                break
+    elif is_person_name(text):
+        return [(text, "person")]
+    parts: list[str] = []
+    for piece in re.split(r"\s+via\s+|\s*/\s*|;\s*", text):
+        # Split "X and Y" only where each side stands alone as a name.
+        sides = re.split(r"\s+(?:and|&)\s+", piece)
+        if len(sides) > 1 and all(is_acronym(s) or kind_of(s) in ("organisation",) for s in sides):
+            parts.extend(sides)
+        else:
+            parts.append(piece)
+    named = [p.strip(" ,.-–") for p in parts]
+    return [(p, kind_of(p)) for p in named if p and not is_none_phrase(p)] + people

@@ -1,0 +1,411 @@
+"""Improvement and action plans: themes with their leads, outcomes and the
+recommendations they answer, and action tables whose rows run across page breaks.
+
+The parser works from structure and cues only: a table header row (synonyms in
+`tables.toml`), theme headings ("Theme 3 – ..."), preamble cues ("Lead
+responsibility –", "Outcomes we will achieve:") and action numbers ("2.2.1").
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from govgraph.ingest.names import split_lead_cell, split_people
+from govgraph.ingest.records import Action, Cell, Mention, Plan, Span, Theme
+from govgraph.ingest.source import Source
+from govgraph.ingest.text import clean, first_date_phrase, iso_date, paragraphs
+
+ACTION_ID = re.compile(r"(?:[A-Z]{1,3}\s?)?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?\.?")
+
+
+@dataclass(frozen=True)
+class TableConfig:
+    columns: dict[str, tuple[str, ...]]
+    cues: dict[str, tuple[str, ...]]
+    heading: re.Pattern[str]
+    status: dict[str, tuple[str, ...]]
+
+
+@cache
+def config() -> TableConfig:
+    data = tomllib.loads(resources.files("govgraph.ingest").joinpath("tables.toml").read_text("utf-8"))
+    words = "|".join(re.escape(w) for w in sorted(data["theme_heading"]["words"], key=len, reverse=True))
+    heading = re.compile(
+        rf"^[#*\s]*(?:{words})\s+(\d{{1,2}}(?:\.\d{{1,2}})?)\s*[:.–—-]*\s*(.*)$", re.IGNORECASE
+    )
+    return TableConfig(
+        columns={k: tuple(v) for k, v in data["action_columns"].items()},
+        cues={k: tuple(v) for k, v in data["theme_cues"].items()},
+        heading=heading,
+        status={k: tuple(v) for k, v in data["status"].items()},
+    )
+
+
+def _norm_header(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9#& ]+", " ", clean(text).lower())).strip()
+
+
+def column_field(header: str) -> str | None:
+    """The field a header cell names, or None."""
+    h = _norm_header(header)
+    if not h:
+        return None
+    cols = config().columns
+    for fld, names in cols.items():
+        if h in names:
+            return fld
+    best: tuple[int, str | None] = (0, None)
+    for fld, names in cols.items():
+        for n in names:
+            if len(n) > best[0] and len(n) >= 3 and (h.startswith(n + " ") or h.endswith(" " + n)):
+                best = (len(n), fld)
+    return best[1]
+
+
+def header_map(cells: list[str]) -> dict[int, str] | None:
+    """Column index -> field, when the row is an action table's header."""
+    mapped = {i: f for i, c in enumerate(cells) if (f := column_field(c))}
+    fields = set(mapped.values())
+    if "title" in fields and len(fields & {"number", "leads", "governance", "timescale", "start", "due", "success", "progress", "rag"}) >= 3:
+        return mapped
+    return None
+
+
+@dataclass
+class _Acc:
+    """One action's cell fragments, gathered across continuation rows."""
+
+    number: str
+    line: int
+    theme: str | None
+    parts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    last_line: int = 0
+
+    def add(self, fld: str, raw: str, line: int) -> None:
+        if raw.strip():
+            self.parts.setdefault(fld, []).append((raw.strip(), line))
+        self.last_line = line
+
+
+def _cell(parts: list[tuple[str, int]] | None, value: str | None = None) -> Cell | None:
+    if not parts:
+        return None
+    text = value if value is not None else clean(" ".join(p for p, _ in parts))
+    if not text:
+        return None
+    return Cell(text, Span(parts[0][1], parts[-1][1], parts[0][0][:300]))
+
+
+def _located(parts: list[tuple[str, int]], needle: str) -> Span:
+    """The fragment in which `needle` stands, so evidence quotes the right line."""
+    for raw, line in parts:
+        if needle.split()[0] in clean(raw):
+            return Span(line, line, raw[:300])
+    return Span(parts[0][1], parts[-1][1], parts[0][0][:300])
+
+
+def _mentions(parts: list[tuple[str, int]] | None, known: frozenset[str]) -> list[Mention]:
+    if not parts:
+        return []
+    joined = " ".join(p for p, _ in parts)
+    return [Mention(name, kind, _located(parts, name)) for name, kind in split_lead_cell(joined, known)]
+
+
+def date_value(text: str) -> str:
+    """ISO 8601 for a full date, else the date phrase (or the text) as written."""
+    text = clean(text)
+    return iso_date(text) or (first_date_phrase(text) if first_date_phrase(text) and len(text) > 20 else None) or text
+
+
+def _split_revised(parts: list[tuple[str, int]]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """'November 2018 Now revised to March 2019' -> due parts, revised parts."""
+    rx = re.compile("|".join(config().status["revised"]), re.IGNORECASE)
+    due: list[tuple[str, int]] = []
+    revised: list[tuple[str, int]] = []
+    for raw, line in parts:
+        text = clean(raw)
+        if revised:
+            revised.append((raw, line))
+            continue
+        m = rx.search(text)
+        if m:
+            if text[: m.start()].strip():
+                due.append((raw, line))
+            revised.append((raw, line))
+        else:
+            due.append((raw, line))
+    return due, revised
+
+
+def _any(patterns: tuple[str, ...], text: str) -> bool:
+    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+
+
+def infer_status(acc: _Acc, revised: Cell | None, rag: Cell | None) -> Cell:
+    """Read an action's status from its RAG rating, progress text and dates."""
+    st = config().status
+    prog = acc.parts.get("progress", [])
+    rag_text = rag.value.lower().strip() if rag else ""
+    for raw, line in reversed(prog):
+        if _any(st["complete"], clean(raw)):
+            return Cell("complete", Span(line, line, raw[:300]))
+    if rag and rag_text in st["rag_complete"]:
+        return Cell("complete", rag.span)
+    for fld in ("start", "due"):
+        for raw, line in acc.parts.get(fld, []):
+            if _any(st["complete"], clean(raw)):
+                return Cell("complete", Span(line, line, raw[:300]))
+    for raw, line in prog:
+        if _any(st["not_started"], clean(raw)):
+            return Cell("not_started", Span(line, line, raw[:300]))
+    if revised:
+        return Cell("slipped", revised.span)
+    if rag and rag_text in st["rag_slipped"]:
+        return Cell("slipped", rag.span)
+    for raw, line in prog:
+        if _any(st["slipped"], clean(raw)):
+            return Cell("slipped", Span(line, line, raw[:300]))
+    if not prog:
+        for raw, line in acc.parts.get("start", []):
+            if _any(st["not_started"], clean(raw)):
+                return Cell("not_started", Span(line, line, raw[:300]))
+    if prog:
+        return Cell("in_progress", Span(prog[0][1], prog[-1][1], prog[0][0][:300]))
+    if rag and rag_text in st["rag_in_progress"]:
+        return Cell("in_progress", rag.span)
+    return Cell("unknown", Span(acc.line, acc.line, acc.number))
+
+
+def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Action:
+    p = acc.parts
+    due_parts, revised_parts = _split_revised(p.get("due", []))
+    if p.get("revised_due"):
+        revised_parts = p["revised_due"]
+    revised = None
+    if revised_parts:
+        rx = re.compile("|".join(config().status["revised"]), re.IGNORECASE)
+        joined = clean(" ".join(r for r, _ in revised_parts))
+        after = rx.split(joined, maxsplit=1)[-1]
+        revised = _cell(revised_parts, date_value(after))
+    success: list[Cell] = []
+    if p.get("success"):
+        joined_raw = " ".join(r for r, _ in p["success"])
+        for para in paragraphs(joined_raw):
+            success.append(Cell(para, _located(p["success"], para)))
+    rag = _cell(p.get("rag"))
+    title = _cell(p.get("title")) or Cell(acc.number, Span(acc.line, acc.line, acc.number))
+    return Action(
+        number=Cell(acc.number, Span(acc.line, acc.line, acc.number)),
+        title=title,
+        span=Span(acc.line, max(acc.last_line, acc.line), acc.number),
+        theme=Cell(acc.theme, Span(acc.line, acc.line, acc.number)) if acc.theme else None,
+        leads=_mentions(p.get("leads"), known),
+        governance=_mentions(p.get("governance"), known),
+        start=_cell(p.get("start"), date_value(" ".join(r for r, _ in p["start"])) if p.get("start") else None),
+        due=_cell(due_parts, date_value(" ".join(r for r, _ in due_parts)) if due_parts else None),
+        revised_due=revised,
+        success=success,
+        progress=_cell(p.get("progress")),
+        rag=rag,
+        status=infer_status(acc, revised, rag),
+        outcomes=list(outcomes),
+    )
+
+
+def _cue(text: str) -> tuple[str, str] | None:
+    """('leads', 'Coventry Place Forum') for 'Lead responsibility – Coventry Place Forum'."""
+    t = clean(text).lstrip("-•*· ").strip()
+    low = t.lower()
+    for fld, cues in config().cues.items():
+        for cue in sorted(cues, key=len, reverse=True):
+            if low.startswith(cue):
+                rest = t[len(cue) :]
+                m = re.match(r"\s*(?:\([^)]*\))?\s*(?:[:–—-]\s*(.*))?$", rest)
+                if m is not None:
+                    return fld, (m.group(1) or "").strip()
+    return None
+
+
+def _bullet(line: str) -> str | None:
+    m = re.match(r"^\s*(?:[-•*·–]|\d+[.)]|[a-z][.)])\s+(.*\S)\s*$", line)
+    return m.group(1) if m else None
+
+
+@dataclass
+class PlanParser:
+    src: Source
+    known_people: frozenset[str] = frozenset()
+    themes: dict[str, Theme] = field(default_factory=dict)
+    accs: list[_Acc] = field(default_factory=list)
+    header: dict[int, str] | None = None
+    theme: Theme | None = None
+    collecting: str | None = None
+
+    def run(self) -> tuple[list[Theme], list[Action]]:
+        for number, line in enumerate(self.src.lines, 1):
+            self.feed(number, line)
+        actions = []
+        for acc in self.accs:
+            outcomes = self.themes[acc.theme].outcomes if acc.theme in self.themes else []
+            actions.append(build_action(acc, self.known_people, outcomes))
+        return list(self.themes.values()), actions
+
+    def feed(self, number: int, line: str) -> None:
+        cells = line.split("\t")
+        filled = [c for c in cells if c.strip()]
+        if len(filled) == 1 and self._heading(number, filled[0]):
+            return
+        if filled and len(cells) > 2:
+            self._row(number, cells)
+            return
+        if not line.strip():
+            return
+        self._preamble(number, line)
+
+    def _heading(self, number: int, text: str) -> bool:
+        segments = [s for s in clean_segments(text)]
+        m = config().heading.match(segments[0]) if segments else None
+        if not m:
+            return False
+        num = m.group(1)
+        title = clean(m.group(2))
+        if num not in self.themes:
+            self.themes[num] = Theme(
+                Cell(num, Span(number, number, segments[0].strip()[:300])),
+                Cell(title or num, Span(number, number, segments[0].strip()[:300])),
+                Span(number, number, segments[0].strip()[:300]),
+            )
+        self.theme = self.themes[num]
+        self.collecting = None
+        for seg in segments[1:]:
+            self._preamble(number, seg)
+        return True
+
+    def _row(self, number: int, cells: list[str]) -> None:
+        hm = header_map(cells)
+        if hm:
+            self.header = hm
+            return
+        if self.header is None:
+            return
+        if self._subheader(cells):
+            return
+        by_field: dict[str, str] = {}
+        for i, raw in enumerate(cells):
+            fld = self.header.get(i)
+            if fld and raw.strip():
+                by_field[fld] = (by_field.get(fld, "") + " " + raw).strip()
+        num = clean(by_field.pop("number", ""))
+        if num and ACTION_ID.fullmatch(num):
+            acc = _Acc(num.rstrip("."), number, self.theme.number.value if self.theme else None)
+            self.accs.append(acc)
+        elif self.accs:
+            acc = self.accs[-1]
+        else:
+            return
+        for fld, raw in by_field.items():
+            acc.add("due" if fld == "timescale" else fld, raw, number)
+        acc.last_line = number
+
+    def _subheader(self, cells: list[str]) -> bool:
+        """A 'From / To' row under a 'Timescale' header refines those columns."""
+        assert self.header is not None
+        mapped = {i: column_field(c) for i, c in enumerate(cells) if c.strip()}
+        if mapped and all(f in ("start", "due", "revised_due") for f in mapped.values()):
+            self.header = {**self.header, **{i: f for i, f in mapped.items() if f}}
+            return True
+        return False
+
+    def _preamble(self, number: int, text: str) -> None:
+        if self.theme is None:
+            return
+        cue = _cue(text)
+        quote = text.strip()[:300]
+        span = Span(number, number, quote)
+        if cue:
+            fld, value = cue
+            self.collecting = fld if fld == "recommendations" else None
+            self._theme_value(fld, value, span)
+            return
+        item = _bullet(text)
+        if item and self.collecting == "recommendations":
+            self.theme.recommendations.append(Cell(clean(item), span))
+            return
+        self.collecting = None
+
+    def _theme_value(self, fld: str, value: str, span: Span) -> None:
+        assert self.theme is not None
+        value = clean(value)
+        if not value:
+            return
+        if fld == "leads":
+            self.theme.leads.extend(Mention(n, k, span) for n, k in split_lead_cell(value, self.known_people))
+        elif fld == "lead_people":
+            for p in split_people(value):
+                org = Mention(p.organisation, "any", span) if p.organisation else None
+                self.theme.lead_people.append(Mention(p.name, "person", span, p.role, org))
+        elif fld == "outcomes":
+            self.theme.outcomes.append(Cell(value, span))
+        elif fld == "recommendations":
+            self.theme.recommendations.append(Cell(value, span))
+
+
+def clean_segments(text: str) -> list[str]:
+    """A heading line glued to its preamble by markdown bold: split on '**'."""
+    return [s.strip() for s in re.split(r"\*\*", text) if s.strip()]
+
+
+def plan_title(src: Source) -> Cell:
+    """The paper's title block: the first few short lines before the first blank."""
+    block: list[tuple[str, int]] = []
+    for number, line in enumerate(src.lines, 1):
+        text = clean(line.lstrip("#"))
+        if not text:
+            if block:
+                break
+            continue
+        if len(text) > 120 or "\t" in line:
+            break
+        block.append((text, number))
+        if len(block) == 4:
+            break
+    if not block:
+        return Cell(src.doc_id, Span(1, 1, ""))
+    title = ": ".join(t for t, _ in block)
+    return Cell(title, Span(block[0][1], block[-1][1], src.lines[block[0][1] - 1].strip()))
+
+
+_NAME_RUN = r"(?:[A-Z][\w’'&-]*|and|of|for|&)"
+_OWNER = re.compile(
+    rf"\b(?:owned|overseen|monitored|governed)\s+(?:through|by)\s+(?:the\s+)?((?:{_NAME_RUN}\s+){{0,8}}(?:Board|Committee|Forum|Partnership|Group))\b"
+)
+
+
+def plan_owner(src: Source) -> Mention | None:
+    for number, line in enumerate(src.lines, 1):
+        m = _OWNER.search(line)
+        if m:
+            name = re.sub(r"^\w+['’]s\s+", "", m.group(1).strip())
+            return Mention(name, "body", Span(number, number, m.group(0)))
+    return None
+
+
+def extract_plan(src: Source, known_people: frozenset[str] = frozenset()) -> Plan | None:
+    """The plan a paper holds, or None when it has no action table."""
+    themes, actions = PlanParser(src, known_people).run()
+    if not actions:
+        return None
+    title = plan_title(src)
+    period = re.search(r"\b(20\d\d(?:\s*[-–/]\s*(?:20)?\d\d)?)\b", title.value)
+    return Plan(
+        title=title,
+        span=Span(1, len(src.lines), title.span.quote),
+        period=Cell(period.group(1), title.span) if period else None,
+        owner=plan_owner(src),
+        themes=themes,
+        actions=actions,
+    )

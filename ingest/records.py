@@ -1,0 +1,97 @@
+"""Typed records that extractors return: pure data, each value carrying its span.
+
+A `Cell` is a literal value and the passage it came from; a `Mention` is a name that
+graph/ resolves to one node (a body, organisation, person or programme). The emitter
+turns records into RDF using `mapping.toml`, so records know nothing of RDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Span:
+    """Lines `first`..`last` (1-based, inclusive); `quote` stands as written within them."""
+
+    first: int
+    last: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class Cell:
+    value: str
+    span: Span
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name as written. `kind` is a hint: body, organisation, person, programme or any."""
+
+    text: str
+    kind: str
+    span: Span
+    role: str | None = None
+    organisation: "Mention | None" = None
+    part_of: "Mention | None" = None
+
+
+@dataclass(frozen=True)
+class Abbreviation:
+    short: str
+    long: str
+    span: Span
+
+
+@dataclass
+class Theme:
+    number: Cell
+    title: Cell
+    span: Span
+    leads: list[Mention] = field(default_factory=list)
+    lead_people: list[Mention] = field(default_factory=list)
+    outcomes: list[Cell] = field(default_factory=list)
+    recommendations: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Action:
+    number: Cell
+    title: Cell
+    span: Span
+    theme: Cell | None = None
+    leads: list[Mention] = field(default_factory=list)
+    governance: list[Mention] = field(default_factory=list)
+    start: Cell | None = None
+    due: Cell | None = None
+    revised_due: Cell | None = None
+    success: list[Cell] = field(default_factory=list)
+    progress: Cell | None = None
+    rag: Cell | None = None
+    status: Cell | None = None
+    outcomes: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    title: Cell
+    span: Span
+    period: Cell | None = None
+    owner: Mention | None = None
+    themes: list[Theme] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+
+
+@dataclass
+class Extraction:
+    """Everything one paper yields, plus what the extractors could not place."""
+
+    doc_id: str
+    path: str
+    title: str
+    place: str | None = None
+    records: list[object] = field(default_factory=list)
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+    people: list[Mention] = field(default_factory=list)
+    diagnostics: list[str] = field(default_factory=list)

@@ -1,0 +1,70 @@
+"""Cleaning cell text and reading dates as papers write them."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+
+_TAG = re.compile(r"</?(?:p|ul|ol|li|br|i|b|em|strong|span|div|u|sup|sub)\b[^>]*>", re.IGNORECASE)
+_SPACE = re.compile(r"\s+")
+
+
+def clean(text: str) -> str:
+    """Drop stray HTML fragments and markdown bold, unescape entities, fold spaces."""
+    text = _TAG.sub(" ", text)
+    text = html.unescape(text).replace("**", " ")
+    return _SPACE.sub(" ", text).strip()
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split a cell on its <p> fragments (one success measure per paragraph)."""
+    parts = re.split(r"</p>\s*<p>|<p>|</p>", text, flags=re.IGNORECASE)
+    return [c for c in (clean(p) for p in parts) if c]
+
+
+MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4,
+    "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+FULL_DATE = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+(\d{{4}})\b", re.IGNORECASE)
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.](\d{4})\b")
+ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+MONTH_YEAR = re.compile(rf"\b({_MONTH})\s*(?:'|20)?(\d{{2}}|\d{{4}})?\b", re.IGNORECASE)
+QUARTER = re.compile(r"\bQ[1-4]\s*(?:\d{4}(?:/\d{2,4})?)?", re.IGNORECASE)
+DATE_PHRASE = re.compile(
+    rf"{FULL_DATE.pattern}|{NUMERIC_DATE.pattern}|{ISO_DATE.pattern}|\b{_MONTH}\s+\d{{4}}\b|{QUARTER.pattern}",
+    re.IGNORECASE,
+)
+
+
+def iso_date(text: str) -> str | None:
+    """An ISO 8601 date when the text is one full date, else None."""
+    text = text.strip()
+    for rx, order in ((FULL_DATE, "dmy"), (NUMERIC_DATE, "dmy_num"), (ISO_DATE, "ymd")):
+        m = rx.fullmatch(text) or rx.match(text)
+        if not m or m.end() != len(text.rstrip(". ")):
+            continue
+        try:
+            if order == "dmy":
+                return date(int(m[3]), MONTHS[m[2].lower().rstrip(".")], int(m[1])).isoformat()
+            if order == "dmy_num":
+                return date(int(m[3]), int(m[2]), int(m[1])).isoformat()
+            return date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+        except (ValueError, KeyError):
+            return None
+    return None
+
+
+def first_date_phrase(text: str) -> str | None:
+    """The first thing in the text that reads as a date or month, as written."""
+    m = DATE_PHRASE.search(text)
+    return m.group(0).strip() if m else None
+
+
+def slug(text: str) -> str:
+    s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
+    return s[:80].rstrip("-") or "x"
