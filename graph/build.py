@@ -76,6 +76,9 @@ def seed_resolver(store: Store, resolver: Resolver, skip_graph: str | None = Non
         if kind is None:
             continue
         entry = labels.setdefault(e, (kind, [str(row["label"])]))
+        if kind != "programme" and entry[0] == "programme":
+            # A workstream is typed both gg:Workstream and gg:Programme: keep the specific kind.
+            entry = labels[e] = (kind, entry[1])
         if "alt" in row and str(row["alt"]) not in entry[1]:
             entry[1].append(str(row["alt"]))
     for iri, (kind, names) in labels.items():

@@ -1,0 +1,84 @@
+"""Every competency query runs, has its contract columns, and gives one row per thing."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from govgraph.graph import queries
+from govgraph.graph.sparql import select
+from govgraph.graph.store import OxigraphStore
+from support import ROOT
+
+CONTRACT = ROOT.parent / "shared" / "contract" / "competency-questions.md"
+COLUMNS = {
+    "bodies": "body, label, altLabels, kind",
+    "organisations": "org, label, altLabels, kind",
+    "people": "person, label, role, organisation",
+    "governance": "from, fromLabel, relation, to, toLabel",
+    "programmes": "programme, label, kind, partOf, governedBy, ledBy",
+    "strategies": "strategy, label, period, owner, priority, objective",
+    "actions": "action, plan, id, title, theme, lead, governanceBody, start, due, revisedDue, status",
+    "action-feeds": "action, id, title, board, boardLabel, hops",
+    "action-outcomes": "action, id, outcome, outcomeLabel",
+    "recommendations": "recommendation, text, source, addressedBy",
+    "indicators": "indicator, label, altLabels, unit, measures",
+    "observations": "indicator, indicatorLabel, period, kind, value",
+    "meetings": "meeting, body, bodyLabel, date, place",
+    "agenda": "meeting, date, bodyLabel, number, title, reportOf",
+    "resolutions": "meeting, date, item, text",
+    "attendance": "meeting, date, person, personLabel, attendance",
+    "reports": "report, title, to, from, date",
+    "evidence": "subject, predicate, object, document, lineStart, lineEnd, quote",
+}
+
+
+def test_the_shipped_queries_are_the_contract_ones() -> None:
+    assert sorted(queries.names()) == sorted(COLUMNS)
+    if CONTRACT.exists():  # the contract beside the repo, when there is one
+        table = dict(re.findall(r"^\| `([a-z-]+)` \|[^|]*\| `([^`]*)` \|", CONTRACT.read_text(), re.M))
+        assert table == COLUMNS
+
+
+@pytest.mark.parametrize("name", sorted(COLUMNS))
+def test_query_columns_and_no_duplicate_rows(name: str, corpus_store: OxigraphStore) -> None:
+    sparql = queries.load(name)
+    assert sparql.startswith("#") and "?" in queries.describe(sparql)  # opens with its question
+    t = select(corpus_store, sparql)
+    assert set(t.columns) == set(COLUMNS[name].split(", "))
+    rows = [tuple(t.values(r)) for r in t.rows]
+    assert len(rows) == len(set(rows)), f"{name} repeats rows"
+
+
+def test_empty_store_still_answers_with_headers() -> None:
+    t = select(OxigraphStore(None), queries.load("meetings"))
+    assert t.columns and t.rows == []
+
+
+def test_action_feeds_climb_the_chain(corpus_store: OxigraphStore) -> None:
+    t = select(corpus_store, queries.load("action-feeds"))
+    by_action: dict[str, dict[str, int]] = {}
+    for r in t.rows:
+        by_action.setdefault(str(r["id"]) + str(r["action"]), {})[str(r["boardLabel"])] = int(r["hops"])
+    # 3.1 is governed by the STP's Urgent and Emergency Care workstream, part of the STP.
+    chain = next(v for k, v in by_action.items() if k.startswith("3.1") and "000_" in k)
+    assert chain["Urgent and Emergency Care"] == 1
+    assert chain["Sustainability and Transformation Programme"] == 2
+    assert all(min(v.values()) == 1 for v in by_action.values())
+
+
+def test_labels_are_never_iris(corpus_store: OxigraphStore) -> None:
+    for name, cols in COLUMNS.items():
+        t = select(corpus_store, queries.load(name))
+        for col in (c for c in cols.split(", ") if c.endswith("Label") or c == "label"):
+            assert not any(str(r.get(col, "")).startswith("http") for r in t.rows), (name, col)
+
+
+def test_query_file_path_and_unknown_name(tmp_path: Path) -> None:
+    f = tmp_path / "mine.rq"
+    f.write_text("SELECT (1 AS ?one) WHERE {}")
+    assert queries.load(str(f)).startswith("SELECT")
+    with pytest.raises(Exception, match="no query named"):
+        queries.load("nope")
