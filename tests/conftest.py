@@ -1,12 +1,13 @@
-"""Shared fixtures: paths from __file__, a corpus store built once per session."""
+"""Shared fixtures: paths from __file__, stores built once per session."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from govgraph.graph.build import ingest_paths
 from govgraph.graph.store import OxigraphStore
-
 from support import BASE, EXAMPLES, PLAN
 
 
@@ -14,17 +15,18 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--regen-golden", action="store_true", help="rewrite tests/golden/*/*/expected.ttl")
 
 
-@pytest.fixture(scope="session")
-def corpus_store() -> OxigraphStore:
+def ingested(path: Path) -> OxigraphStore:
     store = OxigraphStore(None)
-    report = ingest_paths([EXAMPLES], store, BASE)
+    report = ingest_paths([path], store, BASE)
     assert report.ok, report.errors
     return store
+
+
+@pytest.fixture(scope="session")
+def corpus_store() -> OxigraphStore:
+    return ingested(EXAMPLES)
 
 
 @pytest.fixture(scope="session")
 def plan_store() -> OxigraphStore:
-    store = OxigraphStore(None)
-    report = ingest_paths([PLAN], store, BASE)
-    assert report.ok, report.errors
-    return store
+    return ingested(PLAN)
