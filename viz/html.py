@@ -1,0 +1,159 @@
+"""The interactive view: one self-contained HTML file, drawn by vis-network through pyvis.
+
+pyvis collects the nodes and edges and renders our own template (never its stock one,
+which loads vis-network and Bootstrap from CDNs, and never `write_html`, which drops a
+`lib/` folder in the working directory). The template inlines vis-network's standalone
+build (viz/static, which also injects vis-network's CSS) and our own script and style,
+so the file works offline, in an `<iframe>` and as an e-mail attachment. A
+Content-Security-Policy with the hashes of those two scripts forbids every network fetch
+and every other script. Paper text travels only as JSON in `application/json` blocks
+(`<`, `>`, `&` and `'` escaped) and reaches the page through textContent and canvas.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cache
+from importlib import resources
+
+from jinja2 import DictLoader, Environment
+from pyvis.network import Network
+
+from govgraph.graph.views import GOVERNING, View
+from govgraph.viz.style import KINDS, STATUSES, fill, font_colour, look, status_label, wrap
+
+
+@cache
+def _asset(folder: str, name: str) -> str:
+    return resources.files("govgraph.viz").joinpath(folder, name).read_text("utf-8")
+
+
+def vis_version() -> str:
+    found = re.search(r"@version\s+(\S+)", _asset("static", "vis-network.min.js")[:2000])
+    return found.group(1) if found else "unknown"
+
+
+def _sha256(script: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
+
+
+def csp() -> str:
+    scripts = " ".join(_sha256(_asset("static", n)) for n in ("vis-network.min.js", "view.js"))
+    return ("default-src 'none'; " f"script-src {scripts}; " "style-src 'unsafe-inline'; "
+            "img-src data:; font-src data:; base-uri 'none'; form-action 'none'")
+
+
+def _options(view: View, big: bool) -> dict:
+    common = {
+        "interaction": {"hover": True, "tooltipDelay": 120, "multiselect": True,
+                        "keyboard": {"enabled": True, "bindToWindow": False}},
+        "nodes": {"font": {"size": 14, "face": "system-ui, DejaVu Sans, sans-serif"}, "borderWidth": 1},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.6}},
+                  "color": {"color": "#718096", "highlight": "#1a202c", "hover": "#1a202c"},
+                  "font": {"size": 10, "color": "#4a5568", "strokeWidth": 3, "align": "middle"},
+                  "width": 1},
+    }
+    if view.direction:
+        vertical = view.direction == "UD"
+        common["layout"] = {"hierarchical": {
+            "enabled": True, "direction": view.direction, "sortMethod": "directed",
+            "levelSeparation": 150 if vertical else 320, "nodeSpacing": 190 if vertical else 46,
+            "treeSpacing": 200, "blockShifting": not big, "edgeMinimization": not big,
+            "parentCentralization": True, "shakeTowards": "roots"}}
+        common["physics"] = {"enabled": False}
+        common["edges"]["smooth"] = {"enabled": True, "type": "cubicBezier",
+                                     "forceDirection": "vertical" if vertical else "horizontal", "roundness": 0.4}
+    else:
+        common["layout"] = {"randomSeed": 7, "improvedLayout": not big}
+        common["physics"] = {"enabled": True, "solver": "forceAtlas2Based",
+                             "forceAtlas2Based": {"gravitationalConstant": -80, "springLength": 130, "avoidOverlap": 0.4},
+                             "stabilization": {"enabled": True, "iterations": 250 if big else 400, "fit": True}}
+        common["edges"]["smooth"] = {"enabled": True, "type": "continuous"}
+    return common
+
+
+def _cite(passages) -> list[dict]:
+    return [{"cite": p.cite(), "quote": p.quote} for p in passages[:8]]
+
+
+def _display_label(d: dict, big: bool) -> str:
+    if d["kind"] == "action":
+        return d.get("identifier") or "\n".join(wrap(d["label"], 22, 1)) if big else "\n".join(wrap(d["label"], 24, 2))
+    return "\n".join(wrap(d["label"], 26, 3))
+
+
+def build_network(view: View) -> Network:
+    g = view.graph
+    big = g.number_of_nodes() > 250
+    net = Network(directed=True, cdn_resources="remote")
+    order = sorted(g.nodes, key=lambda n: (g.nodes[n]["level"] or 0, g.nodes[n]["kind"], g.nodes[n]["label"], n))
+    for n in order:
+        d = g.nodes[n]
+        lk = look(d["kind"])
+        background = fill(d["kind"], d.get("status"))
+        gg = {"label": d["label"], "kind": d["kind"], "subkind": d["subkind"], "status": d.get("status"),
+              "statusLabel": status_label(d.get("status")) if d["kind"] == "action" else "",
+              "identifier": d.get("identifier"), "due": d.get("due"), "evidence": _cite(d["evidence"]),
+              "bodies": d.get("bodies", []), "themes": d.get("themes", []),
+              "link": n if n.startswith(("http://", "https://")) and "#actions" not in n else None}
+        if d["kind"] == "actions":
+            gg["members"], gg["statuses"] = d["members"], d["statuses"]
+        extra = {"level": d["level"]} if view.direction and d["level"] is not None else {}
+        if lk.vis_shape in ("box", "ellipse", "database"):
+            extra["widthConstraint"] = {"maximum": 200}
+        net.add_node(
+            n, label=_display_label(d, big), shape=lk.vis_shape, size=lk.size,
+            color={"background": background, "border": "#1a202c" if n in view.focus else "#2d3748",
+                   "highlight": {"background": background, "border": "#000000"},
+                   "hover": {"background": background, "border": "#000000"}},
+            font={"color": font_colour(d["kind"], d.get("status")) if lk.vis_shape in ("box", "ellipse", "database") else "#1a202c"},
+            borderWidth=4 if n in view.focus else 1, gg=gg, **extra)
+    show_labels = g.number_of_edges() <= 160
+    for s, o, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        label = d["label"] + (f" ×{d['count']}" if d["count"] > 1 else "")
+        net.add_edge(s, o, label=label if show_labels else None, dashes=bool(d["derived"]),
+                     width=1 + min(d["count"], 6) * 0.4 if d["count"] > 1 else 1,
+                     gg={"rel": k, "label": label, "derived": bool(d["derived"]), "count": d["count"],
+                         "fromLabel": g.nodes[s]["label"], "toLabel": g.nodes[o]["label"],
+                         "evidence": _cite(d["evidence"])})
+    for e in net.edges:
+        if e.get("label") is None:
+            e.pop("label", None)
+    return net
+
+
+def page_data(view: View) -> dict:
+    g = view.graph
+    kinds_present = [k for k in KINDS if any(d["kind"] == k for _n, d in g.nodes(data=True))]
+    statuses_present = [s for s in STATUSES if any(d.get("status") == s for _n, d in g.nodes(data=True)
+                                                   if d["kind"] in ("action", "actions"))]
+    legend = [[look(k).name, look(k).colour, ""] for k in kinds_present if k not in ("action", "actions")]
+    legend += [[f"Action: {STATUSES[s][0]}", STATUSES[s][1], ""] for s in statuses_present]
+    if any(d["derived"] for _s, _o, d in g.edges(data=True)):
+        legend.append(["Dashed arrow: inferred from a plan (lead reports on its work to the governing body)", "#ffffff", "dashed"])
+    named = lambda kinds: sorted(([n, d["label"]] for n, d in g.nodes(data=True) if d["kind"] in kinds), key=lambda x: x[1])  # noqa: E731
+    return {
+        "options": _options(view, g.number_of_nodes() > 250),
+        "kinds": {k: [look(k).name, look(k).colour] for k in kinds_present},
+        "statuses": {s: list(v) for s, v in STATUSES.items()},
+        "presentStatuses": statuses_present,
+        "bodies": named(GOVERNING), "themes": named({"theme"}),
+        "legend": legend, "focus": view.focus,
+    }
+
+
+def render_html(view: View, *, title: str, caption: str, date: str, version: str) -> str:
+    net = build_network(view)
+    env = Environment(loader=DictLoader({"view.html": _asset("templates", "view.html")}), autoescape=True)
+    env.globals.update(
+        title=title, caption=caption, date=date, notes=view.notes, version=version,
+        vis_version=vis_version(), csp=csp(), data=page_data(view),
+        vis_js=_asset("static", "vis-network.min.js"), view_js=_asset("static", "view.js"),
+        view_css=_asset("static", "view.css"),
+        node_count=view.graph.number_of_nodes(), edge_count=view.graph.number_of_edges(),
+    )
+    net.templateEnv = env
+    net.path = "view.html"
+    return net.generate_html()
