@@ -7,7 +7,9 @@ from collections import Counter
 
 import dataclasses
 
+from govgraph.ingest.cover import extract_reports
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
+from govgraph.ingest.meeting import extract_meetings
 from govgraph.ingest.plan import extract_plan, plan_title
 from govgraph.ingest.records import Extraction, Mention
 from govgraph.ingest.source import Source
@@ -29,6 +31,8 @@ def extract(src: Source) -> Extraction:
     if plan is not None:
         ex.records.append(plan)
         known |= {p.text for t in plan.themes for p in t.lead_people}
+    ex.records.extend(extract_meetings(src))
+    ex.records.extend(extract_reports(src))
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:

@@ -95,3 +95,68 @@ class Extraction:
     abbreviations: list[Abbreviation] = field(default_factory=list)
     people: list[Mention] = field(default_factory=list)
     diagnostics: list[str] = field(default_factory=list)
+
+
+# -- meetings: agendas, minutes, report cover sheets ------------------------------
+
+
+@dataclass
+class Resolution:
+    """One decision, or one numbered clause of a decision. `meeting`, `item` and
+    `number` only build its IRI."""
+
+    text: Cell
+    span: Span
+    meeting: Cell
+    item: Cell
+    number: Cell
+
+
+@dataclass
+class AgendaItem:
+    """An item on a meeting's agenda. `meeting` (the meeting's key) only builds its IRI."""
+
+    number: Cell
+    title: Cell
+    span: Span
+    meeting: Cell
+    report_of: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Minute:
+    """A numbered minute of a meeting, with what it resolved."""
+
+    number: Cell
+    title: Cell
+    span: Span
+    meeting: Cell
+    resolutions: list[Resolution] = field(default_factory=list)
+
+
+@dataclass
+class Meeting:
+    """A meeting of a body. `key` ('<body> <ISO date>') names the node, so an agenda and
+    another paper's minutes of the same meeting meet in one node."""
+
+    key: Cell
+    span: Span
+    body: Mention | None = None
+    date: Cell | None = None
+    time: Cell | None = None
+    place: Cell | None = None
+    items: list[AgendaItem] = field(default_factory=list)
+    minutes: list[Minute] = field(default_factory=list)
+    present: list[Mention] = field(default_factory=list)
+    apologies: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """A report's cover sheet: title, the body it goes to, who it is from, its date."""
+
+    title: Cell
+    span: Span
+    to: list[Mention] = field(default_factory=list)
+    authors: list[Mention] = field(default_factory=list)
+    date: Cell | None = None

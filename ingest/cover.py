@@ -1,0 +1,106 @@
+"""Report cover sheets: 'To: / Date: / From: / Title:' lines, in any order, each value
+on its label's line and perhaps continued on the lines below (a second author).
+
+A cover sheet is a cluster of such lines holding a title and a recipient or an author;
+a lone 'Date:' line elsewhere is not one. The labels live in meeting.toml [cover].
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from govgraph.ingest.names import BODY_KINDS, kind_of
+from govgraph.ingest.people import cues, mentions, org_like
+from govgraph.ingest.records import Cell, Mention, Report, Span
+from govgraph.ingest.source import Source
+from govgraph.ingest.text import clean, first_date_phrase, iso_date
+
+FIELDS = ("to", "date", "from", "title")
+GAP = 6  # most lines between two labels of one cover sheet
+
+
+def _bare(line: str) -> str:
+    return clean(re.sub(r"^\s*(?:#+|[-•*]\s)\s*", "", line))
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    spec = cues()["cover"]
+    pairs = sorted(((w, f) for f in FIELDS for w in spec[f]), key=lambda p: len(p[0]), reverse=True)
+    for word, fname in pairs:
+        pattern = re.escape(word).replace(r"\ ", r"\s+")
+        m = re.match(rf"{pattern}\s*:\s*(.*)$", text, re.I)
+        if m:
+            return fname, m[1].strip()
+    return None
+
+
+@dataclass
+class _Sheet:
+    lines: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    first: int = 0
+    last: int = 0
+
+
+def _sheets(src: Source) -> list[_Sheet]:
+    sheets: list[_Sheet] = []
+    cur: _Sheet | None = None
+    open_field: str | None = None
+    for n in range(1, len(src.lines) + 1):
+        text = _bare(src.line(n))
+        lab = _label(text)
+        if lab is None:
+            if cur and open_field and text and n - cur.last <= GAP and open_field in ("from", "to"):
+                if _label_ahead(src, n):
+                    cur.lines[open_field].append((n, text))
+            continue
+        fname, value = lab
+        if cur is None or n - cur.last > GAP or fname in cur.lines:
+            cur = _Sheet(first=n)
+            sheets.append(cur)
+        cur.lines[fname] = [(n, value)] if value else []
+        cur.last = n
+        open_field = fname
+        if not value:
+            for k in range(n + 1, min(len(src.lines), n + 4) + 1):
+                if _bare(src.line(k)):
+                    if _label(_bare(src.line(k))) is None:
+                        cur.lines[fname].append((k, _bare(src.line(k))))
+                    break
+    return [s for s in sheets if s.lines.get("title") and (s.lines.get("to") or s.lines.get("from"))]
+
+
+def _label_ahead(src: Source, n: int) -> bool:
+    """A continuation line belongs to a cover sheet only when another label follows soon."""
+    return any(_label(_bare(src.line(k))) for k in range(n + 1, min(len(src.lines), n + GAP) + 1))
+
+
+def cover_ranges(src: Source) -> list[tuple[int, int]]:
+    """Lines first..last of each cover sheet's labels."""
+    return [(s.first, s.last) for s in _sheets(src)]
+
+
+def _span(src: Source, n: int) -> Span:
+    return Span(n, n, src.line(n).strip())
+
+
+def extract_reports(src: Source) -> list[Report]:
+    reports = []
+    for s in _sheets(src):
+        n, title = s.lines["title"][0]
+        rep = Report(Cell(title, _span(src, n)), Span(s.first, s.last, src.line(s.first).strip()))
+        for n, text in s.lines.get("to", []):
+            kind = kind_of(text, person_ok=False)
+            rep.to.append(Mention(text, kind if kind in BODY_KINDS else "any", _span(src, n)))
+        for n, text in s.lines.get("from", []):
+            found = mentions(text, _span(src, n))
+            if not found and org_like(text):
+                found = [Mention(text, "any", _span(src, n))]
+            rep.authors.extend(found)
+        if s.lines.get("date"):
+            n, text = s.lines["date"][0]
+            written = first_date_phrase(text)
+            if written:
+                rep.date = Cell(iso_date(written) or written, _span(src, n))
+        reports.append(rep)
+    return reports

@@ -1,0 +1,357 @@
+"""Meeting packs: an agenda gives a meeting (body, date, time, place) and its numbered
+items with whose report each is; minutes give the meeting they record, who was
+present or sent apologies, the numbered minutes and what each resolved.
+
+Sections are found by structure and cue words (meeting.toml), wherever they stand in
+the paper: a pack holds an agenda, minutes of an earlier meeting and report cover
+sheets, in any order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from govgraph.ingest.cover import cover_ranges
+from govgraph.ingest.names import BODY_KINDS, kind_of
+from govgraph.ingest.people import cues, mentions, org_like, parse_people, person_name
+from govgraph.ingest.records import AgendaItem, Cell, Meeting, Mention, Minute, Resolution, Span
+from govgraph.ingest.source import Source
+from govgraph.ingest.text import FULL_DATE, clean, iso_date
+
+TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\b\d{1,2}[:.]\d{2}\b|\bnoon\b", re.I)
+_PAGES = re.compile(r"\s*\((?:pages?|p\.)\s*[\d\s,–-]+\)\s*$", re.I)
+
+
+def bare(line: str) -> str:
+    """A line without markdown heading marks, bullets, bold and HTML fragments."""
+    return clean(re.sub(r"^\s*(?:#+|[-•*]\s)\s*", "", line))
+
+
+def cell(src: Source, n: int, value: str) -> Cell:
+    return Cell(value, span(src, n))
+
+
+def span(src: Source, first: int, last: int | None = None) -> Span:
+    return Span(first, last or first, src.line(first).strip())
+
+
+def _alternatives(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+def label_value(text: str, labels: list[str], free: bool = False) -> tuple[str, str] | None:
+    """'Date: 8 April 2019' -> ('date', '8 April 2019'); a label alone on its line gives ''.
+    Without a colon a value may follow the label only when `free` ('Report of X')."""
+    m = re.match(rf"({_alternatives(labels)})\b\s*(:)?\s*(.*)$", text, re.I)
+    if not m or (not m[2] and m[3] and not free):
+        return None
+    return m[1].lower(), m[3].strip()
+
+
+# -- item headings -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int
+    number: int
+    title: str
+
+
+_HEADING = re.compile(r"^\s*(#+\s*)?(?:\*\*)?(?:(?:item|minute)\s+)?(\d{1,3})(\.|\)|:)?(?:\*\*)?\s+(.+?)\s*$", re.I)
+
+
+def heading(src: Source, n: int) -> Heading | None:
+    """'5. **Young People and Violence** (Pages 19 - 20)' -> 5, 'Young People and Violence'."""
+    m = _HEADING.match(src.line(n))
+    if not m or not (m[1] or m[3]):
+        return None
+    title = _PAGES.sub("", clean(m[4])).strip(" *")
+    if not title or not (title[0].isupper() or title[0].isdigit() or title[0] in "'‘\"“") or len(title) > 160:
+        return None
+    if title.endswith(".") and len(title.split()) > 10:
+        return None  # a numbered paragraph, not a heading
+    return Heading(n, int(m[2]), title)
+
+
+def numbered_run(src: Source, start: int, end: int, first: int | None = None) -> list[Heading]:
+    """Consecutively numbered headings from line `start` (exclusive `end`)."""
+    out: list[Heading] = []
+    for n in range(start, end):
+        h = heading(src, n)
+        if h is None:
+            continue
+        if (not out and (first is None or h.number == first)) or (out and h.number == out[-1].number + 1):
+            out.append(h)
+    return out
+
+
+# -- meetings --------------------------------------------------------------------------
+
+
+def meeting_key(body: str, iso: str) -> str:
+    body = re.sub(r"\bwell[\s-]+being\b", "Wellbeing", body, flags=re.I)
+    body = re.sub(r"^the\s+", "", body, flags=re.I)
+    body = re.sub(r"\s+", " ", body).strip()
+    return f"{body} {iso}"
+
+
+def body_kind(name: str) -> str:
+    """kind_of, reading 'Well-being' and 'Co-ordination' as their words."""
+    return kind_of(re.sub(r"(?<=\w)-(?=\w)", " ", name), person_ok=False)
+
+
+def body_mention(name: str, sp: Span) -> Mention | None:
+    """The body a meeting is of; None when the name reads as an organisation (a full
+    council meeting), which a meeting cannot be 'of' in the ontology."""
+    kind = body_kind(name)
+    if kind in BODY_KINDS:
+        return Mention(name, kind, sp)
+    if kind == "any":
+        return Mention(name, "board", sp)
+    return None
+
+
+def _date_in(text: str) -> str | None:
+    m = FULL_DATE.search(text)
+    return iso_date(m.group(0)) if m else None
+
+
+# -- minutes ---------------------------------------------------------------------------
+
+
+def minutes_header(src: Source, n: int) -> tuple[str, str, int] | None:
+    """'Minutes of the Meeting of X held at 2.00 pm / on Monday, 14 January 2019' ->
+    (body, ISO date, last line used)."""
+    text = bare(src.line(n))
+    if not re.match(r"minutes\s+of\b", text, re.I):
+        return None
+    pre = _alternatives(cues()["minutes"]["preamble"])
+    for last in (n, n + 1, n + 2):
+        if last > len(src.lines):
+            break
+        joined = " ".join(bare(src.line(k)) for k in range(n, last + 1))
+        m = re.match(rf"minutes\s+of\s+(?:(?:{pre})\s+)*(.+?)\s*(?:\bmeeting\s+)?(?:\bheld\b|[,–—]|\s-\s|\bon\b)(.*)$", joined, re.I)
+        if not m:
+            continue
+        body = m[1].strip(" ,")
+        iso = _date_in(m[2])
+        if body.lower() in cues()["minutes"]["not_bodies"] or len(body.split()) > 12:
+            return None
+        if iso:
+            return (body.title() if body.isupper() else body), iso, last
+    return None
+
+
+def _is_end(text: str) -> bool:
+    low = text.lower().strip("() *#")
+    return any(low.startswith(e) for e in cues()["minutes"]["end"])
+
+
+def _attendance_cue(text: str) -> tuple[str, str] | None:
+    c = cues()["minutes"]
+    for kind in ("apologies", "present"):
+        lv = label_value(text, c[kind])
+        if lv is None:
+            m = re.match(rf"({_alternatives(c[kind])})\s+(.*)$", text, re.I)
+            if m and parse_people(m[2]) and person_name(re.split(r"[,(]| and ", m[2])[0]):
+                lv = (m[1], m[2])
+        if lv is not None:
+            return kind, lv[1]
+    return None
+
+
+_GROUP_LABEL = re.compile(r"^([A-Z][\w&/' -]{0,40}?(?:\s*\([^)]*\))?)\s*:\s*(.*)$")
+
+
+def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[Mention]]:
+    """People present and sending apologies, from the lists between lines start..end."""
+    lists: dict[str, list[Mention]] = {"present": [], "apologies": []}
+    current: str | None = None
+    for n in range(start, end):
+        text = bare(src.line(n))
+        if not text:
+            continue
+        cue = _attendance_cue(text)
+        if cue:
+            current, text = cue
+            if not text:
+                continue
+        elif current is None:
+            continue
+        elif heading(src, n):
+            break
+        group = _GROUP_LABEL.match(text)
+        if group and not person_name(group[1]):
+            text = group[2]
+            if not text:
+                continue
+        found = mentions(text, span(src, n))
+        if not found:
+            if current and lists[current]:
+                current = None  # the list has ended
+            continue
+        lists[current].extend(found)
+    return lists["present"], lists["apologies"]
+
+
+def decision_start(text: str) -> str | None:
+    """The decision's own words after its cue ('' when clauses follow), or None."""
+    c = cues()["decision"]
+    m = re.match(rf"(?:{'|'.join(map(re.escape, c['upper']))})\b\s*[:–-]?\s*(?:that\b)?\s*:?\s*(.*)$", text)
+    if m:
+        return m[1]
+    m = re.match(rf"(?:{_alternatives(c['labelled'])})\s*:\s*(.*)$", text, re.I)
+    if m:
+        return m[1] or ""
+    m = re.match(rf"(?:the\s+)?(?:{_alternatives(c['subjects'])})\s+(?:{_alternatives(c['verbs'])})\b(.*)$", text, re.I)
+    if m and m[1].strip(" :"):
+        return text
+    return None
+
+
+_CLAUSE = re.compile(r"^\(?([0-9]{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(.+)$")
+
+
+def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[Resolution]:
+    out: list[Resolution] = []
+
+    def add(text: str, n: int) -> None:
+        text = re.sub(r"^that\s+", "", clean(text), flags=re.I).strip()
+        if text:
+            text = text[0].upper() + text[1:]
+            out.append(Resolution(Cell(text, span(src, n)), span(src, n), Cell(key, span(src, n)),
+                                  Cell(item, span(src, n)), Cell(str(len(out) + 1), span(src, n))))
+
+    n = start
+    while n < end:
+        said = decision_start(bare(src.line(n)))
+        n += 1
+        if said is None:
+            continue
+        if said.strip() and not said.rstrip().endswith(":"):
+            add(said, n - 1)
+            continue
+        while n < end:
+            text = bare(src.line(n))
+            clause = _CLAUSE.match(text)
+            if clause:
+                add(clause[2], n)
+            elif text:
+                break
+            n += 1
+    return out
+
+
+def extract_minutes(src: Source, stops: set[int]) -> list[Meeting]:
+    """Every set of minutes in the paper; `stops` are lines where another section starts."""
+    meetings = []
+    for n in range(1, len(src.lines) + 1):
+        header = minutes_header(src, n)
+        if header is None:
+            continue
+        body, iso, last = header
+        end = next((k for k in range(last + 1, len(src.lines) + 1)
+                    if k in stops or _is_end(bare(src.line(k))) or minutes_header(src, k)), len(src.lines) + 1)
+        key = meeting_key(body, iso)
+        sp = span(src, n, last)
+        meeting = Meeting(Cell(key, sp), sp, body_mention(body, sp), Cell(iso, span(src, last)))
+        run = [h for h in numbered_run(src, last + 1, end)]
+        first_item = run[0].line if run else end
+        meeting.present, meeting.apologies = attendance(src, last + 1, first_item)
+        time = TIME.search(" ".join(bare(src.line(k)) for k in range(n, last + 1)))
+        if time:
+            meeting.time = Cell(time.group(0), sp)
+        for i, h in enumerate(run):
+            item_end = run[i + 1].line if i + 1 < len(run) else end
+            num = str(h.number)
+            minute = Minute(cell(src, h.line, num), cell(src, h.line, h.title), span(src, h.line, item_end - 1),
+                            Cell(key, sp))
+            minute.resolutions = resolutions(src, h.line + 1, item_end, key, num)
+            meeting.minutes.append(minute)
+        meetings.append(meeting)
+    return meetings
+
+
+# -- agendas ---------------------------------------------------------------------------
+
+
+def _detail(src: Source, n: int, value: str, end: int) -> tuple[str, int]:
+    """A detail's value: on its label's line, else on the next non-blank line."""
+    if value:
+        return value, n
+    for k in range(n + 1, min(end, n + 4)):
+        if bare(src.line(k)):
+            return bare(src.line(k)), k
+    return "", n
+
+
+def extract_agendas(src: Source, stops: set[int]) -> list[Meeting]:
+    c = cues()["agenda"]
+    covers = cover_ranges(src)
+    meetings = []
+    n = 1
+    while n <= len(src.lines):
+        h = heading(src, n)
+        if h is None or h.number != 1 or any(a <= n <= b for a, b in covers):
+            n += 1
+            continue
+        top = max(1, n - c["lookback"])
+        details: dict[str, tuple[str, int]] = {}
+        for k in range(n - 1, top - 1, -1):
+            text = bare(src.line(k))
+            if k in stops or minutes_header(src, k) or any(a <= k <= b for a, b in covers):
+                break
+            for field in ("date", "time", "place"):
+                lv = label_value(text, c[field])
+                if lv is not None and field not in details:
+                    details[field] = _detail(src, k, lv[1], n)
+        date = details.get("date")
+        iso = _date_in(date[0]) if date else None
+        body_line = None
+        if date:
+            for k in range(max(top, date[1] - 12), n):
+                text = bare(src.line(k))
+                if text and len(text.split()) <= 10 and body_kind(text) in BODY_KINDS:
+                    if body_line is None or k < date[1]:
+                        body_line = k
+        if not (iso and body_line):
+            n += 1
+            continue
+        body = bare(src.line(body_line))
+        key = meeting_key(body, iso)
+        sp = span(src, body_line)
+        meeting = Meeting(Cell(key, sp), sp, body_mention(body, sp), cell(src, date[1], iso))
+        time = TIME.search(details["time"][0] if "time" in details else date[0])
+        if time:
+            meeting.time = cell(src, details["time"][1] if "time" in details else date[1], time.group(0))
+        if "place" in details and details["place"][0]:
+            meeting.place = cell(src, details["place"][1], details["place"][0])
+        end = next((k for k in range(n + 1, len(src.lines) + 1)
+                    if k in stops or minutes_header(src, k) or any(a == k for a, _ in covers)), len(src.lines) + 1)
+        run = numbered_run(src, n, end, first=1)
+        for i, item in enumerate(run):
+            item_end = run[i + 1].line if i + 1 < len(run) else min(end, item.line + 12)
+            ai = AgendaItem(cell(src, item.line, str(item.number)), cell(src, item.line, item.title),
+                            span(src, item.line, item_end - 1), Cell(key, sp))
+            for k in range(item.line + 1, item_end):
+                lv = label_value(bare(src.line(k)), c["report_of"], free=True)
+                if lv and lv[1]:
+                    found = mentions(lv[1], span(src, k))
+                    if not found and org_like(lv[1]):
+                        found = [Mention(lv[1], "any", span(src, k))]
+                    ai.report_of.extend(found)
+            meeting.items.append(ai)
+        meetings.append(meeting)
+        n = run[-1].line + 1 if run else n + 1
+    return meetings
+
+
+def extract_meetings(src: Source) -> list[Meeting]:
+    """The meetings a paper's agendas and minutes describe."""
+    covers = cover_ranges(src)
+    stops = {a for a, _ in covers}
+    agendas = extract_agendas(src, stops)
+    stops |= {m.span.first for m in agendas}
+    return agendas + extract_minutes(src, stops)
