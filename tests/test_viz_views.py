@@ -167,7 +167,7 @@ def test_print_exports_are_real_files(corpus_store, tmp_path: Path) -> None:
     root = ElementTree.fromstring(svg)
     assert root.tag.endswith("svg")
     text = " ".join(t for t in root.itertext())
-    assert "Health and Wellbeing Board" in text and "2026-01-31" in text and "source: papers" in text
+    assert "Health and Wellbeing" in text and "2026-01-31" in text and "source: papers" in text
     assert svg == render_view(corpus_store, "governance", base=BASE, fmt="svg", date="2026-01-31"), "deterministic"
     png = render_view(corpus_store, "focus", focus="Health and Wellbeing Board", base=BASE, fmt="png")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"

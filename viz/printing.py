@@ -24,9 +24,10 @@ FONT = "DejaVu Sans"
 FORMATS = {"svg": "svg", "pdf": "pdf", "png": "png"}
 
 
-def quote(text: str) -> str:
-    """A DOT quoted string holding `text` literally."""
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
+def quote(text: str, *, lines: bool = False) -> str:
+    """A DOT quoted string holding `text` literally; with `lines`, newlines become line breaks."""
+    body = text.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ")
+    return '"' + body.replace("\n", "\\n" if lines else " ") + '"'
 
 
 def _node_label(d: dict) -> str:
@@ -51,6 +52,12 @@ def _header(view: View, title: str, caption: str, date: str) -> str:
     rows = ["<TR>" + "".join(cells[i:i + 3]) + "</TR>" for i in range(0, len(cells), 3)]
     lines_note = '<TR><TD COLSPAN="6" ALIGN="LEFT">Solid arrow: stated in a paper. Dashed arrow: inferred from a plan (lead → governing body).</TD></TR>'
     notes = "".join(f'<TR><TD COLSPAN="6" ALIGN="LEFT">{escape(n)}</TD></TR>' for n in view.notes)
+    alone = sorted(d["label"] for n, d in view.graph.nodes(data=True) if view.graph.degree(n) == 0)
+    if alone and view.direction:
+        listed = "; ".join(alone[:40]) + (f"; and {len(alone) - 40} more" if len(alone) > 40 else "")
+        notes += ('<TR><TD COLSPAN="6" ALIGN="LEFT" BALIGN="LEFT">'
+                  + "<BR/>".join(escape(line) for line in wrap(f"Also named, with no relation drawn here: {listed}.", 110, 6))
+                  + "</TD></TR>")
     return (
         '<<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2">'
         f'<TR><TD COLSPAN="6" ALIGN="LEFT"><FONT POINT-SIZE="22"><B>{escape(title)}</B></FONT></TD></TR>'
@@ -77,13 +84,14 @@ def dot_source(view: View, title: str, caption: str, date: str, *, rankdir: str 
         f'  edge [fontname={quote(FONT)}, fontsize=9, color="#4a5568", arrowsize=0.7];',
         f"  label={_header(view, title, caption, date)};",
     ]
-    order = sorted(g.nodes, key=lambda n: (g.nodes[n]["level"] if g.nodes[n]["level"] is not None else 0,
+    drawn = [n for n in g.nodes if not (view.direction and g.degree(n) == 0)]
+    order = sorted(drawn, key=lambda n: (g.nodes[n]["level"] if g.nodes[n]["level"] is not None else 0,
                                            g.nodes[n]["kind"], g.nodes[n]["label"], n))
     ids = {n: f"n{i}" for i, n in enumerate(order)}
     for n in order:
         d = g.nodes[n]
         lk = look(d["kind"])
-        attrs = [f"label={quote(_node_label(d))}", f"shape={lk.dot_shape}",
+        attrs = [f"label={quote(_node_label(d), lines=True)}", f"shape={lk.dot_shape}",
                  f"fillcolor={quote(fill(d['kind'], d.get('status')))}",
                  f"fontcolor={quote(font_colour(d['kind'], d.get('status')))}",
                  f"tooltip={quote(d['label'])}"]
