@@ -1,0 +1,164 @@
+"""The HTTP service: `create_app(settings, store)` builds it; no module-global app.
+
+    /sparql            SPARQL 1.1 Protocol, query operation, read-only   (api/sparql.py)
+    /queries, /bodies, /actions, /meetings, /indicators, /trace/{id}      (api/rest.py, api/trace.py)
+    {base path}...     entity pages: HTML, Turtle, JSON-LD               (api/entities.py)
+    /viz/{view}        embeddable views, rendered by the `views` hook the CLI passes in
+    /, /query, /docs   browser pages; /openapi.json; /healthz
+
+Every route only reads; every store call goes through one Executor (time limit, row
+cap); every error has one JSON shape (api/errors.py); CORS is open so other sites can
+embed and query.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from importlib import resources
+from typing import Annotated, Callable
+
+from fastapi import FastAPI, Path, Query
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel
+
+from govgraph import __version__
+from govgraph.api import entities, errors, pages, rest, sparql, trace
+from govgraph.api.execute import TRUNCATED_HEADER, Executor
+from govgraph.api.html import esc, page
+from govgraph.api.terms import Site
+from govgraph.graph.store import Store
+from govgraph.settings import Settings
+
+# (view, focus, depth) -> a self-contained HTML page. The CLI passes viz's renderer in,
+# so api never imports viz (the layers contract keeps them side by side).
+ViewRenderer = Callable[[str, "str | None", int], str]
+VIEWS = ("governance", "dependencies", "focus")
+
+# Views come from viz/ (pyvis): inline script and styles, nothing from another host.
+CSP_VIEW = (
+    "default-src 'none'; script-src 'unsafe-inline' 'unsafe-eval'; style-src 'unsafe-inline'; "
+    "img-src data:; font-src data:; base-uri 'none'; form-action 'none'; frame-ancestors *"
+)
+
+DESCRIPTION = """\
+A linked-data graph of how health and care boards, plans and actions connect, extracted
+from board papers. Everything here is read-only.
+
+* **SPARQL**: `GET|POST /sparql` speaks the SPARQL 1.1 Protocol; point SPARQLWrapper,
+  rdflib's SPARQLStore or YASGUI at it. Open it in a browser for the query page.
+* **REST**: the competency queries by name, and bodies, actions, meetings, indicators,
+  and traces from an action to its boards and outcomes with evidence.
+* **Entities**: every IRI the graph mints dereferences — HTML, Turtle or JSON-LD.
+
+Every error is `{"error": {"status", "code", "message"}}`.
+"""
+
+
+class Health(BaseModel):
+    status: str
+    graphs: int
+
+
+def _openapi(app: FastAPI) -> Callable[[], dict]:
+    """FastAPI's schema, minus the 422 it documents by default: validation errors are
+    answered with 400 in the one error shape."""
+    original = app.openapi
+
+    def build() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = original()
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                if isinstance(op, dict) and "422" in op.get("responses", {}):
+                    del op["responses"]["422"]
+                    op["responses"].setdefault(
+                        "400", {"description": "Bad parameter",
+                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+        comps = schema.get("components", {}).get("schemas", {})
+        comps.pop("HTTPValidationError", None)
+        comps.pop("ValidationError", None)
+        app.openapi_schema = schema
+        return schema
+
+    return build
+
+
+def create_app(settings: Settings, store: Store, views: ViewRenderer | None = None) -> FastAPI:
+    """The service over `store`. `views`, when given, renders /viz/VIEW pages."""
+    executor = Executor(store, settings.query_timeout_s, settings.row_cap)
+    site = Site(settings.base)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        executor.close()
+
+    app = FastAPI(
+        title="govgraph",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.executor = executor
+    app.state.settings = settings
+    errors.install(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+        allow_headers=["Accept", "Content-Type"],
+        expose_headers=[TRUNCATED_HEADER],
+        max_age=3600,
+    )
+    static = resources.files("govgraph.api").joinpath("static")
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    app.include_router(pages.router(site.base_path))
+    app.include_router(sparql.router(executor, pages.query_page))
+    app.include_router(rest.router(executor, site))
+    app.include_router(trace.router(executor, site))
+
+    @app.get("/healthz", response_model=Health, tags=["Service"], summary="200 when the store answers",
+             responses=errors.responses(503))
+    def healthz() -> Health:
+        executor.run(lambda: store.query("ASK { }"))
+        return Health(status="ok", graphs=len(executor.run(store.graphs)))
+
+    @app.get(
+        "/viz/{view}",
+        tags=["Views"],
+        summary="An embeddable interactive view",
+        description="A self-contained HTML page for an `<iframe>`: `governance`, `dependencies`, or `focus` "
+        "(everything within `depth` hops of `focus`, an entity IRI or name). It loads nothing from any other host.",
+        response_class=HTMLResponse,
+        responses=errors.responses(400, 404, 503),
+    )
+    def viz(
+        view: Annotated[str, Path(description="governance, dependencies or focus")],
+        focus: Annotated[str | None, Query(description="Entity IRI, path or name to centre on.")] = None,
+        depth: Annotated[int, Query(ge=0, le=6, description="Hops around the focus.")] = 2,
+    ) -> HTMLResponse:
+        if view not in VIEWS:
+            raise errors.ApiError(404, "not_found", f"no view {view!r} — choose one of: {', '.join(VIEWS)}")
+        if view == "focus" and not focus:
+            raise errors.ApiError(400, "bad_parameter", "the focus view needs ?focus=ENTITY")
+        if views is not None:
+            html = executor.run(lambda: views(view, focus, depth))
+            return HTMLResponse(html, headers={"Content-Security-Policy": CSP_VIEW, "X-Content-Type-Options": "nosniff"})
+        if view == "focus":
+            # Without the viz renderer, the entity's own neighbourhood drawing stands in.
+            ent = entities.load(executor, site.iri(focus or "", "body"))
+            title = ent.label or ent.iri
+            return page(f"{title} — govgraph", f"<h1>{esc(title)}</h1>" + entities.neighbourhood_svg(site, ent),
+                        embeddable=True)
+        raise errors.ApiError(404, "not_found", f"the {view!r} view needs the viz renderer, which this server was started without")
+
+    # Last: with a base path of "/" the entity route would catch everything else.
+    app.include_router(entities.router(executor, site))
+    app.openapi = _openapi(app)  # type: ignore[method-assign]
+    return app

@@ -1,0 +1,116 @@
+"""The one error shape every route answers with, and the handlers that produce it.
+
+    {"error": {"status": 400, "code": "bad_query", "message": "SPARQL syntax error: ..."}}
+
+`status` repeats the HTTP status, `code` is a stable machine-readable word, `message`
+says what is wrong and what to do. 4xx means the client can fix it (400 only for the
+client's own bad query or parameter); 5xx means the server could not answer.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from govgraph.errors import QueryError, StoreError
+
+log = logging.getLogger("govgraph.api")
+
+
+class ErrorBody(BaseModel):
+    status: int
+    code: str
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """Every error, from every route."""
+
+    error: ErrorBody
+
+
+class ApiError(Exception):
+    """Raised by routes; turned into the error shape with this status."""
+
+    def __init__(self, status: int, code: str, message: str, headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"status": status, "code": code, "message": message}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+_HTTP_CODES = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    413: "too_large",
+    415: "unsupported_media_type",
+}
+
+
+def _describe_validation(exc: RequestValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(x) for x in err.get("loc", ()) if x not in ("query", "path", "body"))
+        parts.append(f"{loc or 'request'}: {err.get('msg', 'invalid')}")
+    return "; ".join(parts) + " — see /docs for the parameters this route takes"
+
+
+def install(app: FastAPI) -> None:
+    """Route every failure through the one shape."""
+
+    @app.exception_handler(ApiError)
+    def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+
+    @app.exception_handler(QueryError)
+    def _query(_: Request, exc: QueryError) -> JSONResponse:
+        return error_response(400, "bad_query", str(exc))
+
+    @app.exception_handler(StoreError)
+    def _store(_: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error: %s", exc)
+        return error_response(503, "store_unavailable", str(exc), {"Retry-After": "5"})
+
+    @app.exception_handler(RequestValidationError)
+    def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error_response(400, "bad_parameter", _describe_validation(exc))
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = _HTTP_CODES.get(exc.status_code, "http_error")
+        message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = "no such resource — see /docs for the routes this server offers"
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "the server failed to answer — this is a bug; please report it")
+
+
+# OpenAPI fragments: which errors a route can answer with.
+def responses(*statuses: int) -> dict:
+    text = {
+        400: "Bad query or parameter",
+        403: "Refused (updates are not allowed)",
+        404: "Unknown resource",
+        406: "No acceptable media type",
+        415: "Unsupported request body type",
+        503: "Time limit exceeded or store unavailable",
+    }
+    return {s: {"model": ErrorResponse, "description": text.get(s, "Error")} for s in statuses}

@@ -1,0 +1,175 @@
+"""Running queries for the server: a time limit, a row cap, and any serialisation.
+
+The store cannot cancel a query, so each one runs on a small pool of worker threads and
+the request waits at most `query_timeout_s` for it (queueing time included). A query
+that overruns is answered with 503 at once; its thread finishes in the background and
+its answer is dropped. pyoxigraph releases the GIL while it evaluates, so an overrunning
+query never stalls the event loop, and because the pool is bounded, a burst of runaway
+queries queues up (and times out) instead of starving the machine.
+
+Answers are fetched from the store as SPARQL JSON (solutions, booleans) or N-Triples
+(graphs), cut to `row_cap` rows or triples, and re-serialised by pyoxigraph into the
+format the client asked for. A cut answer carries the header `GovGraph-Truncated`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Callable, Mapping, Sequence, TypeVar
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from govgraph.api.conneg import JSON, NTRIPLES
+from govgraph.api.errors import ApiError
+from govgraph.graph.sparql import Table, select
+from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES, Store, looks_like_update
+
+T = TypeVar("T")
+
+PREFIXES = {
+    "gg": "https://w3id.org/govgraph/ns#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "org": "http://www.w3.org/ns/org#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "qb": "http://purl.org/linked-data/cube#",
+    "schema": "https://schema.org/",
+}
+
+TRUNCATED_HEADER = "GovGraph-Truncated"
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    media_type: str
+    kind: str  # solutions | boolean | graph
+    truncated: bool = False
+
+
+_PROLOGUE = re.compile(
+    r"\s+|#[^\n]*|PREFIX\s*[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>", re.IGNORECASE)
+_UPDATE_WORD = re.compile(r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.IGNORECASE)
+
+
+def is_update(sparql: str) -> bool:
+    """True when the text, after its prologue (comments, PREFIX, BASE), starts as an update."""
+    pos = 0
+    while m := _PROLOGUE.match(sparql, pos):
+        if m.end() == pos:
+            break
+        pos = m.end()
+    return bool(_UPDATE_WORD.match(sparql, pos)) or looks_like_update(sparql)
+
+
+def refuse_update(sparql: str) -> None:
+    if is_update(sparql):
+        raise ApiError(
+            403,
+            "updates_refused",
+            "this endpoint is read-only: SPARQL Update is refused — change the graph with 'govgraph ingest'",
+        )
+
+
+def convert_graph(ntriples: bytes, media_type: str, cap: int) -> tuple[bytes, bool]:
+    """N-Triples cut to `cap` triples and serialised as `media_type`."""
+    lines = ntriples.splitlines(keepends=True)
+    lines = [line for line in lines if line.strip()]
+    truncated = len(lines) > cap
+    if truncated:
+        lines = lines[:cap]
+    data = b"".join(lines)
+    if media_type == NTRIPLES:
+        return data, truncated
+    triples = ox.parse(data, format=ox.RdfFormat.N_TRIPLES)
+    fmt = GRAPH_TYPES[media_type]
+    kwargs = {"prefixes": PREFIXES} if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else {}
+    return ox.serialize(triples, format=fmt, **kwargs), truncated
+
+
+def convert_results(sparql_json: bytes, media_type: str, cap: int) -> tuple[bytes, bool]:
+    """SPARQL JSON results cut to `cap` rows and serialised as `media_type`."""
+    data = json.loads(sparql_json)
+    truncated = False
+    if "results" in data and len(data["results"].get("bindings", [])) > cap:
+        data["results"]["bindings"] = data["results"]["bindings"][:cap]
+        truncated = True
+        sparql_json = json.dumps(data).encode("utf-8")
+    if media_type == JSON:
+        return sparql_json, truncated
+    parsed = ox.parse_query_results(sparql_json, format=ox.QueryResultsFormat.JSON)
+    return parsed.serialize(format=RESULTS_TYPES[media_type]), truncated
+
+
+@cache
+def rq(name: str) -> str:
+    """One of the API's own queries, api/rq/NAME.rq."""
+    return resources.files("govgraph.api").joinpath("rq", f"{name}.rq").read_text("utf-8")
+
+
+class Executor:
+    """The server's single way to the store: bounded, timed, capped."""
+
+    def __init__(self, store: Store, timeout_s: float, row_cap: int, workers: int = 4) -> None:
+        self.store = store
+        self.timeout_s = timeout_s
+        self.row_cap = row_cap
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govgraph-query")
+
+    def run(self, fn: Callable[[], T]) -> T:
+        future = self._pool.submit(fn)
+        try:
+            return future.result(timeout=self.timeout_s)
+        except FutureTimeout:
+            future.cancel()  # drops it if still queued; a running query finishes unseen
+            raise ApiError(
+                503,
+                "query_timeout",
+                f"the query did not finish within {self.timeout_s:g} s — narrow it (add LIMIT or more specific patterns)",
+                {"Retry-After": "10"},
+            ) from None
+
+    def query(
+        self,
+        sparql: str,
+        results_type: str,
+        graph_type: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        refuse_update(sparql)
+        resp = self.run(
+            lambda: self.store.query(
+                sparql,
+                results_type=JSON,
+                graph_type=NTRIPLES,
+                default_graphs=default_graphs or None,
+                named_graphs=named_graphs or None,
+            )
+        )
+        if resp.kind == "graph":
+            body, cut = convert_graph(resp.body, graph_type, self.row_cap)
+            return Answer(body, graph_type, "graph", cut)
+        body, cut = convert_results(resp.body, results_type, self.row_cap)
+        return Answer(body, results_type, resp.kind, cut)
+
+    def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Table:
+        """A SELECT for the REST and entity routes (user input only as `bindings`)."""
+        table = self.run(lambda: select(self.store, sparql, bindings))
+        if len(table.rows) > self.row_cap:
+            return Table(table.columns, table.rows[: self.row_cap])
+        return table
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,197 @@
+"""The SPARQL 1.1 Protocol, query operation, read-only: GET and POST /sparql.
+
+    GET  /sparql?query=Q[&default-graph-uri=G]*[&named-graph-uri=G]*
+    POST /sparql   application/x-www-form-urlencoded  query=Q&default-graph-uri=...
+    POST /sparql   application/sparql-query           body Q, graph URIs in the URL
+
+Updates (an `update` parameter, an application/sparql-update body, or update text in
+`query`) are refused with 403 and change nothing. The default graph is the union of
+every document's graph unless `default-graph-uri` names some.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
+
+from fastapi import APIRouter, Depends, Request, Response
+
+from govgraph.api.conneg import FORMAT_NAMES, HTML, choose, negotiate_query
+from govgraph.api.errors import ApiError, responses
+from govgraph.api.execute import TRUNCATED_HEADER, Executor, refuse_update
+
+MAX_QUERY_BYTES = 1_000_000
+
+FORM = "application/x-www-form-urlencoded"
+SPARQL_QUERY = "application/sparql-query"
+SPARQL_UPDATE = "application/sparql-update"
+
+
+@dataclass
+class ProtocolRequest:
+    query: str | None = None
+    update: bool = False
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+    accept: str | None = None
+
+
+def _one(values: list[str], name: str) -> str | None:
+    if len(values) > 1:
+        raise ApiError(400, "bad_request", f"give exactly one '{name}' parameter, not {len(values)}")
+    return values[0] if values else None
+
+
+def _refuse_update() -> None:
+    raise ApiError(
+        403,
+        "updates_refused",
+        "this endpoint is read-only: SPARQL Update is refused — change the graph with 'govgraph ingest'",
+    )
+
+
+async def _body(request: Request) -> bytes:
+    body = await request.body()
+    if len(body) > MAX_QUERY_BYTES:
+        raise ApiError(413, "too_large", f"a request body may be at most {MAX_QUERY_BYTES} bytes")
+    return body
+
+
+def _text(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_request", "the request body is not UTF-8 text") from None
+
+
+def _form(body: bytes) -> dict[str, list[str]]:
+    """application/x-www-form-urlencoded, every value of every field."""
+    out: dict[str, list[str]] = {}
+    try:
+        pairs = parse_qsl(_text(body), keep_blank_values=True, strict_parsing=False, errors="strict")
+    except UnicodeDecodeError:
+        raise ApiError(400, "bad_request", "the form is not UTF-8 percent-encoded text") from None
+    for k, v in pairs:
+        out.setdefault(k, []).append(v)
+    return out
+
+
+async def read_protocol(request: Request) -> ProtocolRequest:
+    """Parse a protocol request from the URL and (for POST) the body. Reading the body is
+    the only async work; the query itself runs in a worker thread."""
+    params = request.query_params
+    req = ProtocolRequest(
+        default_graphs=params.getlist("default-graph-uri"),
+        named_graphs=params.getlist("named-graph-uri"),
+        format=params.get("format") or params.get("output") or None,
+        accept=request.headers.get("accept"),
+    )
+    if "update" in params:
+        _refuse_update()
+    if request.method == "GET":
+        req.query = _one(params.getlist("query"), "query")
+        return req
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype == FORM:
+        form = _form(await _body(request))
+        if "update" in form:
+            _refuse_update()
+        req.query = _one(form.get("query", []) + params.getlist("query"), "query")
+        req.default_graphs += form.get("default-graph-uri", [])
+        req.named_graphs += form.get("named-graph-uri", [])
+        req.format = req.format or next(iter(form.get("format", []) + form.get("output", [])), None) or None
+    elif ctype == SPARQL_QUERY:
+        req.query = _text(await _body(request))
+    elif ctype == SPARQL_UPDATE:
+        _refuse_update()
+    else:
+        raise ApiError(
+            415,
+            "unsupported_media_type",
+            f"POST a query as {FORM} (query=...) or as {SPARQL_QUERY}, not {ctype or 'an untyped body'}",
+        )
+    return req
+
+
+_PARAMS = [
+    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+     "description": "The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE). Without it a browser gets the query page."},
+    {"name": "default-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
+     "description": "Graphs whose union is the default graph (default: every graph)."},
+    {"name": "named-graph-uri", "in": "query", "required": False,
+     "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
+     "description": "Graphs available to GRAPH patterns (default: every graph)."},
+    {"name": "format", "in": "query", "required": False,
+     "schema": {"type": "string", "enum": FORMAT_NAMES},
+     "description": "Answer format, overriding Accept (for links and clients that cannot set headers)."},
+]
+_ANSWERS = {
+    "200": {
+        "description": "Solutions (SELECT/ASK) or a graph (CONSTRUCT/DESCRIBE), by Accept or `format`.",
+        "content": {m: {"schema": {"type": "string"}} for m in (
+            "application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+            "text/tab-separated-values", "text/turtle", "application/n-triples",
+            "application/ld+json", "application/rdf+xml", "text/html")},
+    }
+}
+_POST_BODY = {
+    "required": True,
+    "content": {
+        FORM: {"schema": {"type": "object", "required": ["query"], "properties": {
+            "query": {"type": "string"},
+            "default-graph-uri": {"type": "array", "items": {"type": "string"}},
+            "named-graph-uri": {"type": "array", "items": {"type": "string"}},
+        }}},
+        SPARQL_QUERY: {"schema": {"type": "string"}},
+    },
+}
+
+
+def router(executor: Executor, query_page) -> APIRouter:
+    r = APIRouter(tags=["SPARQL"])
+    errors = responses(400, 403, 406, 413, 415, 503)
+
+    def answer(req: ProtocolRequest) -> Response:
+        if req.query is None:
+            raise ApiError(400, "bad_request", "missing 'query' — send a SPARQL query as the 'query' parameter")
+        if not req.query.strip():
+            raise ApiError(400, "bad_query", "the query is empty — send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
+        refuse_update(req.query)
+        choice = negotiate_query(req.accept, req.format)
+        ans = executor.query(req.query, choice.results_type, choice.graph_type, req.default_graphs, req.named_graphs)
+        media = ans.media_type
+        if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
+            media += "; charset=utf-8"
+        headers = {"Vary": "Accept"}
+        if ans.truncated:
+            headers[TRUNCATED_HEADER] = f"answer cut to the first {executor.row_cap} rows"
+        return Response(ans.body, headers=headers, media_type=media)
+
+    @r.get(
+        "/sparql",
+        summary="SPARQL query (GET)",
+        description="SPARQL 1.1 Protocol query operation via GET. Read-only.",
+        responses={**errors},
+        openapi_extra={"parameters": _PARAMS, "responses": _ANSWERS},
+        response_class=Response,
+    )
+    def sparql_get(req: ProtocolRequest = Depends(read_protocol)) -> Response:
+        if req.query is None and choose(req.accept, [HTML, "application/json"]) == (HTML, True):
+            return query_page()
+        return answer(req)
+
+    @r.post(
+        "/sparql",
+        summary="SPARQL query (POST)",
+        description="SPARQL 1.1 Protocol query operation via POST, form-encoded or as application/sparql-query. "
+        "An update is refused with 403.",
+        responses={**errors},
+        openapi_extra={"parameters": _PARAMS[1:], "requestBody": _POST_BODY, "responses": _ANSWERS},
+        response_class=Response,
+    )
+    def sparql_post(req: ProtocolRequest = Depends(read_protocol)) -> Response:
+        return answer(req)
+
+    return r
