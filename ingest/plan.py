@@ -244,15 +244,21 @@ class PlanParser:
     header: dict[int, str] | None = None
     theme: Theme | None = None
     collecting: str | None = None
+    first_line: int = 0  # the first table header: the plan starts above it
+    words: dict[str, str] = field(default_factory=dict)  # heading word each theme was opened with
 
-    def run(self) -> tuple[list[Theme], list[Action]]:
+    def run(self) -> tuple[list[Theme], list[Action], int]:
         for number, line in enumerate(self.src.lines, 1):
             self.feed(number, line)
+        used = {acc.theme for acc in self.accs}
+        if self.accs and self.accs[0].theme in self.themes:
+            self.first_line = self.themes[self.accs[0].theme].span.first
         actions = []
         for acc in self.accs:
             outcomes = self.themes[acc.theme].outcomes if acc.theme in self.themes else []
             actions.append(build_action(acc, self.known_people, outcomes))
-        return list(self.themes.values()), actions
+        themes = [t for n, t in self.themes.items() if n in used or not used]
+        return themes, actions, self.first_line
 
     def feed(self, number: int, line: str) -> None:
         cells = line.split("\t")
@@ -273,7 +279,11 @@ class PlanParser:
             return False
         num = m.group(1)
         title = clean(m.group(2))
-        if num not in self.themes:
+        word = segments[0].lstrip("#* ").split()[0].lower()
+        unused = num in self.themes and not any(a.theme == num for a in self.accs)
+        if num not in self.themes or (unused and self.words.get(num) != word):
+            # A "Section 1" of a covering report is not the plan's "Theme 1": the later heading wins.
+            self.words[num] = word
             self.themes[num] = Theme(
                 Cell(num, Span(number, number, segments[0].strip()[:300])),
                 Cell(title or num, Span(number, number, segments[0].strip()[:300])),
@@ -289,6 +299,7 @@ class PlanParser:
         hm = header_map(cells)
         if hm:
             self.header = hm
+            self.first_line = self.first_line or number
             return
         if self.header is None:
             return
@@ -359,24 +370,47 @@ def clean_segments(text: str) -> list[str]:
     return [s.strip() for s in re.split(r"\*\*", text) if s.strip()]
 
 
-def plan_title(src: Source) -> Cell:
-    """The paper's title block: the first few short lines before the first blank."""
-    block: list[tuple[str, int]] = []
-    for number, line in enumerate(src.lines, 1):
-        text = clean(line.lstrip("#"))
-        if not text:
-            if block:
-                break
-            continue
-        if len(text) > 120 or "\t" in line:
-            break
-        block.append((text, number))
-        if len(block) == 4:
-            break
-    if not block:
-        return Cell(src.doc_id, Span(1, 1, ""))
+_TITLE_WORD = re.compile(r"\b(?:plan|strategy|framework|programme)\b", re.IGNORECASE)
+
+
+def _title_like(line: str) -> bool:
+    text = clean(line.lstrip("#"))
+    return bool(text) and len(text) <= 120 and "\t" not in line and not re.match(r"^\s*(?:[-•*]|\d+[.)])\s", line)
+
+
+def title_block(src: Source, start: int = 1, end: int | None = None) -> Cell:
+    """The title of what starts near `end`: the nearest block of short lines above it
+    that names a plan, strategy or framework; else the paper's first block of short lines."""
+    end = end or len(src.lines)
+    anchor = next(
+        (n for n in range(min(end, len(src.lines)), start - 1, -1)
+         if _title_like(src.lines[n - 1]) and _TITLE_WORD.search(src.lines[n - 1])
+         and not config().heading.match(src.lines[n - 1]) and not _cue(src.lines[n - 1])
+         and not src.lines[n - 1].rstrip().endswith((".", ":", ","))),
+        None,
+    )
+    if anchor is None:
+        anchor = next((n for n in range(start, len(src.lines) + 1) if _title_like(src.lines[n - 1])), None)
+        if anchor is None:
+            return Cell(src.doc_id, Span(1, 1, ""))
+    first = anchor
+    while first > 1 and anchor - first < 3 and _title_like(src.lines[first - 2]):
+        first -= 1
+    block = [(clean(src.lines[n - 1].lstrip("#")), n) for n in range(first, anchor + 1)]
     title = ": ".join(t for t, _ in block)
-    return Cell(title, Span(block[0][1], block[-1][1], src.lines[block[0][1] - 1].strip()))
+    return Cell(title, Span(first, anchor, src.lines[first - 1].strip()))
+
+
+def plan_title(src: Source) -> Cell:
+    """The paper's own title: its first block of (at most four) short lines."""
+    first = next((n for n in range(1, len(src.lines) + 1) if _title_like(src.lines[n - 1])), None)
+    if first is None:
+        return Cell(src.doc_id, Span(1, 1, ""))
+    last = first
+    while last < len(src.lines) and last - first < 3 and _title_like(src.lines[last]):
+        last += 1
+    title = ": ".join(clean(src.lines[n - 1].lstrip("#")) for n in range(first, last + 1))
+    return Cell(title, Span(first, last, src.lines[first - 1].strip()))
 
 
 _NAME_RUN = r"(?:[A-Z][\w’'&-]*|and|of|for|&)"
@@ -385,27 +419,28 @@ _OWNER = re.compile(
 )
 
 
-def plan_owner(src: Source) -> Mention | None:
-    for number, line in enumerate(src.lines, 1):
-        m = _OWNER.search(line)
-        if m:
+def plan_owner(src: Source, start: int, end: int) -> Mention | None:
+    """'owned through Coventry's Health and Wellbeing Board' in the plan's own text."""
+    for number in range(start, end + 1):
+        for m in _OWNER.finditer(src.lines[number - 1]):
             name = re.sub(r"^\w+['’]s\s+", "", m.group(1).strip())
-            return Mention(name, "body", Span(number, number, m.group(0)))
+            if len(name.split()) >= 2:
+                return Mention(name, "body", Span(number, number, m.group(0)))
     return None
 
 
 def extract_plan(src: Source, known_people: frozenset[str] = frozenset()) -> Plan | None:
     """The plan a paper holds, or None when it has no action table."""
-    themes, actions = PlanParser(src, known_people).run()
+    themes, actions, first = PlanParser(src, known_people).run()
     if not actions:
         return None
-    title = plan_title(src)
+    title = title_block(src, 1, max(first - 1, 1))
     period = re.search(r"\b(20\d\d(?:\s*[-–/]\s*(?:20)?\d\d)?)\b", title.value)
     return Plan(
         title=title,
         span=Span(1, len(src.lines), title.span.quote),
         period=Cell(period.group(1), title.span) if period else None,
-        owner=plan_owner(src),
+        owner=plan_owner(src, title.span.first, max(a.span.last for a in actions)),
         themes=themes,
         actions=actions,
     )
