@@ -70,13 +70,18 @@ def _openapi(app: FastAPI) -> Callable[[], dict]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = original()
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
         for ops in schema.get("paths", {}).values():
             for op in ops.values():
-                if isinstance(op, dict) and "422" in op.get("responses", {}):
-                    del op["responses"]["422"]
-                    op["responses"].setdefault(
-                        "400", {"description": "Bad parameter",
-                                "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}})
+                if not isinstance(op, dict):
+                    continue
+                answers = op.setdefault("responses", {})
+                if "422" in answers:
+                    del answers["422"]
+                    answers.setdefault("400", {"description": "Bad parameter"})
+                for status, answer in answers.items():
+                    if status[0] in "45":  # every error is the one JSON shape, whatever the route's type
+                        answer["content"] = error
         comps = schema.get("components", {}).get("schemas", {})
         comps.pop("HTTPValidationError", None)
         comps.pop("ValidationError", None)
@@ -118,10 +123,14 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
     static = resources.files("govgraph.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
-    app.include_router(pages.router(site.base_path))
-    app.include_router(sparql.router(executor, pages.query_page))
-    app.include_router(rest.router(executor, site))
-    app.include_router(trace.router(executor, site))
+    routers = [
+        pages.router(site.base_path),
+        sparql.router(executor, pages.query_page),
+        rest.router(executor, site),
+        trace.router(executor, site),
+    ]
+    for router in routers:
+        app.include_router(router)
 
     @app.get("/healthz", response_model=Health, tags=["Service"], summary="200 when the store answers",
              responses=errors.responses(503))
@@ -159,6 +168,8 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         raise errors.ApiError(404, "not_found", f"the {view!r} view needs the viz renderer, which this server was started without")
 
     # Last: with a base path of "/" the entity route would catch everything else.
-    app.include_router(entities.router(executor, site))
+    routers.append(entities.router(executor, site))
+    app.include_router(routers[-1])
+    errors.index_methods(app, routers)
     app.openapi = _openapi(app)  # type: ignore[method-assign]
     return app

@@ -132,10 +132,11 @@ class Choice:
 def negotiate_query(accept: str | None, fmt: str | None) -> Choice:
     """What to answer a SPARQL query in, for either kind of answer."""
     if fmt:
-        key = fmt.strip().lower()
-        if key not in FORMATS:
-            raise ApiError(400, "bad_parameter", f"unknown format {fmt!r} — use one of: {', '.join(FORMAT_NAMES)}")
-        return Choice(*FORMATS[key])
+        # a name, a media type, or (as SPARQLWrapper sends for JSON-LD) a list of media types
+        for key in (k.split(";")[0].strip().lower() for k in fmt.split(",")):
+            if key in FORMATS:
+                return Choice(*FORMATS[key])
+        raise ApiError(400, "bad_parameter", f"unknown format {fmt!r} — use one of: {', '.join(FORMAT_NAMES)}")
     results, r_explicit = choose(accept, list(RESULTS_TYPES), RESULTS_ALIASES)
     graph, g_explicit = choose(accept, list(GRAPH_TYPES), GRAPH_ALIASES)
     if results is None and graph is None:

@@ -11,6 +11,7 @@ The HTML is script-free and embeddable; every label is escaped.
 from __future__ import annotations
 
 import math
+from enum import Enum
 from dataclasses import dataclass
 from typing import Annotated
 from urllib.parse import quote
@@ -29,6 +30,7 @@ from govgraph.graph.sparql import with_bindings
 OFFERED = [TURTLE, HTML, JSONLD, NTRIPLES, RDFXML]
 FORMATS = {"html": HTML, "ttl": TURTLE, "turtle": TURTLE, "jsonld": JSONLD, "json-ld": JSONLD,
            "nt": NTRIPLES, "ntriples": NTRIPLES, "rdfxml": RDFXML, "xml": RDFXML}
+EntityFormat = Enum("EntityFormat", {k.replace("-", "_"): k for k in FORMATS}, type=str)
 ALIASES = {**GRAPH_ALIASES, "application/xhtml+xml": HTML}
 GG = "https://w3id.org/govgraph/ns#"
 MAX_NEIGHBOURS = 20
@@ -226,12 +228,10 @@ def router(executor: Executor, site: Site) -> APIRouter:
     def entity(
         request: Request,
         path: Annotated[str, Path(description="The IRI's path after the base, e.g. `body/health-and-wellbeing-board`.")],
-        format: Annotated[str | None, Query(description="html, ttl, jsonld, nt or rdfxml; overrides Accept.")] = None,
+        format: Annotated[EntityFormat | None, Query(description="html, ttl, jsonld, nt or rdfxml; overrides Accept.")] = None,
     ) -> Response:
         if format is not None:
-            media = FORMATS.get(format.strip().lower())
-            if media is None:
-                raise ApiError(400, "bad_parameter", f"unknown format {format!r} — use one of: {', '.join(FORMATS)}")
+            media = FORMATS[format.value]
         else:
             media, _ = choose(request.headers.get("accept"), OFFERED, ALIASES)
             if media is None:

@@ -69,6 +69,24 @@ def _describe_validation(exc: RequestValidationError) -> str:
     return "; ".join(parts) + " — see /docs for the parameters this route takes"
 
 
+def index_methods(app: FastAPI, routers: list) -> None:
+    """Remember which methods each route path serves, for the Allow header of a 405
+    (Starlette names only the first matching route's, and /sparql has two)."""
+    index = [(route.path_regex, set(route.methods)) for r in routers for route in r.routes
+             if getattr(route, "methods", None)]
+    index += [(route.path_regex, set(route.methods)) for route in app.router.routes
+              if getattr(route, "methods", None) and hasattr(route, "path_regex")]
+    app.state.allow_index = index
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    methods: set[str] = set()
+    for regex, allowed in getattr(request.app.state, "allow_index", []):
+        if regex.match(request.url.path):
+            methods |= allowed
+    return sorted(methods) or ["GET"]
+
+
 def install(app: FastAPI) -> None:
     """Route every failure through the one shape."""
 
@@ -90,12 +108,17 @@ def install(app: FastAPI) -> None:
         return error_response(400, "bad_parameter", _describe_validation(exc))
 
     @app.exception_handler(StarletteHTTPException)
-    def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "http_error")
         message = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+        headers = dict(getattr(exc, "headers", None) or {})
         if exc.status_code == 404 and message == "Not Found":
             message = "no such resource — see /docs for the routes this server offers"
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        if exc.status_code == 405:
+            allowed = _allowed_methods(request)
+            headers["Allow"] = ", ".join(allowed)
+            message = f"{request.method} is not supported here — use {' or '.join(allowed)}"
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
     def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -125,10 +126,18 @@ class Executor:
         self.store = store
         self.timeout_s = timeout_s
         self.row_cap = row_cap
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="govgraph-query")
+        self.workers = workers
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def _workers(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="govgraph-query")
+            return self._pool
 
     def run(self, fn: Callable[[], T]) -> T:
-        future = self._pool.submit(fn)
+        future = self._workers().submit(fn)
         try:
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
@@ -172,4 +181,8 @@ class Executor:
         return table
 
     def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
+        """Stop the workers (queued queries are dropped); a later query starts new ones."""
+        with self._lock:
+            pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)

@@ -117,6 +117,18 @@ class AnswerFormat(str, Enum):
     tsv = "tsv"
 
 
+DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+def _day(text: str | None, name: str) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ApiError(400, "bad_parameter", f"{name}: {text!r} is not a day — write YYYY-MM-DD") from None
+
+
 def _split(text: str | None) -> list[str]:
     return [t for t in (text or "").split(SEP) if t]
 
@@ -225,24 +237,30 @@ def router(executor: Executor, site: Site) -> APIRouter:
             "(e.g. `health-and-wellbeing-board`). Also matches bodies further up the governance chain.")] = None,
         theme: Annotated[str | None, Query(
             description="Only actions under this theme: its IRI or path, or a theme number such as `1`.")] = None,
-        due_before: Annotated[date | None, Query(description="Due on or before this day (YYYY-MM-DD).")] = None,
-        due_after: Annotated[date | None, Query(description="Due on or after this day (YYYY-MM-DD).")] = None,
+        due_before: Annotated[str | None, Query(pattern=DAY, description="Due on or before this day (YYYY-MM-DD).",
+                                                json_schema_extra={"format": "date"})] = None,
+        due_after: Annotated[str | None, Query(pattern=DAY, description="Due on or after this day (YYYY-MM-DD).",
+                                               json_schema_extra={"format": "date"})] = None,
         limit: Annotated[int, Query(ge=1, le=10000)] = 1000,
         offset: Annotated[int, Query(ge=0)] = 0,
     ) -> list[Action]:
+        body, theme = body or None, theme or None  # an empty filter is no filter
         found = all_actions()
         if status is not None:
             found = [a for a in found if a.status == status.value]
         if body is not None:
-            target = str(site.iri(body, "body"))
-            feeding = {str(row["action"]) for row in executor.select(rq("action_feeds"), {"body": site.iri(body, "body")}).rows}
-            found = [a for a in found if a.action in feeding or any(g.iri == target for g in a.governanceBodies)]
+            target = site.try_iri(body, "body")
+            feeding = set()
+            if target is not None:
+                feeding = {str(row["action"]) for row in executor.select(rq("action_feeds"), {"body": target}).rows}
+            found = [a for a in found if a.action in feeding or any(g.iri == str(target) for g in a.governanceBodies)]
         if theme is not None:
             if theme.strip().isdigit():
                 found = [a for a in found if any(t.iri.rsplit("/", 1)[-1] == theme.strip() for t in a.themes)]
             else:
-                want = str(site.iri(theme))
+                want = str(site.try_iri(theme))
                 found = [a for a in found if any(t.iri == want for t in a.themes)]
+        due_before, due_after = _day(due_before, "due_before"), _day(due_after, "due_after")
         if due_before is not None or due_after is not None:
             def keep(a: Action) -> bool:
                 s = dates.span(a.revisedDue or a.due)
@@ -259,7 +277,7 @@ def router(executor: Executor, site: Site) -> APIRouter:
     def meetings(
         body: Annotated[str | None, Query(description="Only this body's meetings: IRI, path or slug.")] = None,
     ) -> list[Meeting]:
-        want = str(site.iri(body, "body")) if body is not None else None
+        want = str(site.try_iri(body, "body")) if body else None
         out = []
         for row in competency("meetings").rows:
             b = value(row.get("body"))

@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from govgraph.api.conneg import FORMAT_NAMES, HTML, choose, negotiate_query
 from govgraph.api.errors import ApiError, responses
 from govgraph.api.execute import TRUNCATED_HEADER, Executor, refuse_update
+from govgraph.api.terms import is_iri
 
 MAX_QUERY_BYTES = 1_000_000
 
@@ -115,8 +116,9 @@ async def read_protocol(request: Request) -> ProtocolRequest:
 
 
 _PARAMS = [
-    {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-     "description": "The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE). Without it a browser gets the query page."},
+    {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
+     "description": "The SPARQL query (SELECT, ASK, CONSTRUCT or DESCRIBE). (A browser that sends none gets "
+     "the query page instead.)"},
     {"name": "default-graph-uri", "in": "query", "required": False,
      "schema": {"type": "array", "items": {"type": "string"}}, "style": "form", "explode": True,
      "description": "Graphs whose union is the default graph (default: every graph)."},
@@ -159,6 +161,10 @@ def router(executor: Executor, query_page) -> APIRouter:
         if not req.query.strip():
             raise ApiError(400, "bad_query", "the query is empty — send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
         refuse_update(req.query)
+        for name, graphs in (("default-graph-uri", req.default_graphs), ("named-graph-uri", req.named_graphs)):
+            for g in graphs:
+                if not is_iri(g):
+                    raise ApiError(400, "bad_parameter", f"{name}: {g!r} is not an absolute IRI")
         choice = negotiate_query(req.accept, req.format)
         ans = executor.query(req.query, choice.results_type, choice.graph_type, req.default_graphs, req.named_graphs)
         media = ans.media_type

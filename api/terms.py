@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
+import pyoxigraph as ox
 from rdflib import RDFS, URIRef
 from rdflib.term import Node
 
@@ -102,6 +103,25 @@ class Site:
             iri = f"{self.base}{kind}/{ref}"
         else:
             iri = self.base + ref.lstrip("/")
-        if not ref or _BAD_IRI.search(iri):
-            raise ApiError(400, "bad_parameter", f"{ref!r} is not an IRI or an entity path — e.g. {self.base}body/SLUG")
+        if not ref or not is_iri(iri):
+            # Not an IRI, so the graph cannot hold it: "not found", with a hint.
+            raise ApiError(404, "not_found", f"{ref!r} names nothing in the graph: give an IRI or a path such as body/SLUG")
         return URIRef(iri)
+
+    def try_iri(self, ref: str, kind: str | None = None) -> URIRef | None:
+        """As `iri`, but None for text that cannot name an entity (a filter then matches nothing)."""
+        try:
+            return self.iri(ref, kind)
+        except ApiError:
+            return None
+
+
+def is_iri(text: str) -> bool:
+    """An absolute IRI the store accepts (checked by pyoxigraph's own parser)."""
+    if _BAD_IRI.search(text):
+        return False
+    try:
+        ox.NamedNode(text)
+    except ValueError:
+        return False
+    return True
