@@ -83,6 +83,8 @@ def seed_resolver(store: Store, resolver: Resolver, skip_graph: str | None = Non
             entry[1].append(str(row["alt"]))
     for iri, (kind, names) in labels.items():
         resolver.add_known(iri, kind, names)
+    for row in select(store, internal("known_texts")).rows:
+        resolver.add_text(str(row["type"]), str(row["node"]), str(row["text"]))
 
 
 COUNTED = {

@@ -37,6 +37,11 @@ from govgraph.ontology.namespace import GG
 
 STOP = {"the", "and", "of", "for", "&", "in", "on", "a", "an", "to"}
 FUZZY_MIN = 92
+TEXT_MIN = 90
+
+
+def _norm_text(text: str) -> str:
+    return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\s+", " ", text.lower())).strip()
 
 CLASSES: dict[str, URIRef] = {
     "board": GG.Board, "committee": GG.Committee, "forum": GG.Forum, "group": GG.Group,
@@ -109,6 +114,7 @@ class Resolver:
     entries: list[Entry] = field(default_factory=list)
     merges: list[Merge] = field(default_factory=list)
     _by_iri: dict[str, Entry] = field(default_factory=dict)
+    texts: dict[str, list[tuple[URIRef, str]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.abbreviations = {**vocab().abbreviations, **self.abbreviations}
@@ -195,6 +201,30 @@ class Resolver:
 
     # -- resolving --------------------------------------------------------------
 
+    # -- text nodes (recommendations quoted from paper to paper) ------------------
+
+    def add_text(self, type_name: str, iri: str, text: str) -> None:
+        self.texts.setdefault(type_name, []).append((URIRef(iri), _norm_text(text)))
+
+    def text_node(self, type_name: str, text: str, default: URIRef) -> URIRef:
+        """An existing node whose text nearly matches (a plan quoting its review, with a
+        word changed or two items run together), else `default`, remembered for later."""
+        norm = _norm_text(text)
+        pool = self.texts.setdefault(type_name, [])
+        best: tuple[float, URIRef | None] = (0.0, None)
+        for iri, other in pool:
+            score = fuzz.ratio(norm, other)
+            if min(len(norm), len(other)) >= 60:
+                score = max(score, fuzz.partial_ratio(norm, other))
+            if score > best[0]:
+                best = (score, iri)
+        if best[1] is not None and best[0] >= TEXT_MIN:
+            if best[1] != default:
+                self.merges.append(Merge(text[:80], str(best[1]), "", f"text match {best[0]:.0f}/100"))
+            return best[1]
+        pool.append((default, norm))
+        return default
+
     def lookup(self, m: Mention) -> Resolved | None:
         """The node a name already has, without making one (for abbreviations)."""
         label = self.expand(clean(m.text))
@@ -205,7 +235,9 @@ class Resolver:
         return self.resolved(found[0], None) if found else None
 
     def __call__(self, m: Mention) -> Resolved | None:
-        text = re.sub(r"^(?:the\s+)?[A-Z][a-z]+['’]s\s+", "", clean(m.text)).strip(" .,;")
+        text = clean(m.text).strip(" .,;")
+        if self.place:  # "Coventry's Health and Wellbeing Board" is the place's board
+            text = re.sub(rf"^(?:the\s+)?{re.escape(self.place)}['’]s\s+", "", text)
         text, alias = strip_alias(text)
         if alias and alias not in self.abbreviations:
             self.abbreviations[alias] = text

@@ -49,6 +49,10 @@ class Resolver(Protocol):
     def lookup(self, m: Mention) -> Resolved | None:
         """The node a name already has, or None."""
 
+    def text_node(self, type_name: str, text: str, default: URIRef) -> URIRef:
+        """The node for a text (e.g. a recommendation) another paper already gave nearly
+        the same words, else `default`."""
+
 
 @cache
 def mapping() -> dict:
@@ -116,9 +120,11 @@ class Emitter:
         path = template.format(**fields)
         return URIRef(path if path.startswith("http") else self.base + path)
 
-    def record(self, rec: object) -> URIRef:
+    def record(self, rec: object) -> URIRef | None:
         type_name = type(rec).__name__
         spec = mapping()[type_name]
+        if spec.get("edge"):
+            return self.edge(rec)
         label_cell: Cell = getattr(rec, spec["label"])
         scalar = {
             f.name: getattr(rec, f.name).value
@@ -137,6 +143,14 @@ class Emitter:
                     self.link(node, fspec, item)
         return node
 
+    def edge(self, rec: object) -> None:
+        """A stated relation: both ends resolved, one triple with its evidence."""
+        s = self.entity(rec.subject)  # type: ignore[attr-defined]
+        o = self.entity(rec.object)  # type: ignore[attr-defined]
+        if s is not None and o is not None and s != o:
+            self.fact(s, URIRef(expand(rec.predicate)), o, rec.span)  # type: ignore[attr-defined]
+        return None
+
     def link(self, node: URIRef, fspec: dict, item: object) -> None:
         p = URIRef(expand(fspec["p"]))
         if isinstance(item, Mention):
@@ -149,7 +163,10 @@ class Emitter:
             obj = self.cell_object(fspec, item)
             span = item.span
         else:
-            obj = self.record(item)
+            made = self.record(item)
+            if made is None:
+                return
+            obj = made
             span = item.span  # type: ignore[attr-defined]
         if fspec.get("inverse"):
             self.fact(obj, p, node, span)  # type: ignore[arg-type]
@@ -169,6 +186,8 @@ class Emitter:
     def cell_node(self, type_name: str, cell: Cell) -> URIRef:
         spec = mapping()[type_name]
         node = self.iri_for(type_name, {}, cell.value)
+        if spec.get("match"):
+            node = self.resolve.text_node(type_name, cell.value, node)
         for cls in spec["class"]:
             self.fact(node, RDF.type, URIRef(expand(cls)), cell.span)
         self.fact(node, SKOS.prefLabel, Literal(cell.value), cell.span)

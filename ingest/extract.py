@@ -8,6 +8,8 @@ from collections import Counter
 import dataclasses
 
 from govgraph.ingest.cover import extract_reports
+from govgraph.ingest.governance import relations
+from govgraph.ingest.review import extract_review
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
 from govgraph.ingest.meeting import extract_meetings
 from govgraph.ingest.plan import extract_plan, plan_title
@@ -31,6 +33,10 @@ def extract(src: Source) -> Extraction:
     if plan is not None:
         ex.records.append(plan)
         known |= {p.text for t in plan.themes for p in t.lead_people}
+    review = extract_review(src, plan_title(src))
+    if review is not None:
+        ex.records.append(review)
+    ex.records.extend(relations(src))
     ex.records.extend(extract_meetings(src))
     ex.records.extend(extract_reports(src))
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
@@ -54,11 +60,16 @@ def mentions(records: list[object]) -> list[Mention]:
     return out
 
 
-_COUNCIL = re.compile(r"\b([A-Z][a-z]+)\s+(?:City|County|Borough|District|Metropolitan Borough)\s+Council\b")
+_COUNCIL = re.compile(
+    r"\b([A-Z][a-z]+)\s+(?:(?:City|County|Borough|District|Metropolitan Borough)\s+Council"
+    r"|Health\s+(?:and|&)\s+Well[\s-]?being\s+Board|Integrated\s+Care\s+(?:Board|System|Partnership)"
+    r"|CCG|Clinical\s+Commissioning\s+Group)\b"
+)
 
 
 def home_place(src: Source) -> str | None:
-    """The place whose council writes most often in the paper: 'Coventry' for a paper
-    that names 'Coventry City Council' most. Resolution drops it from body names."""
+    """The place whose council (or health and wellbeing board, CCG, integrated care
+    board) the paper names most: 'Coventry' for one that names 'Coventry City Council'
+    most. Resolution drops it from body names."""
     counts = Counter(m.group(1) for line in src.lines for m in _COUNCIL.finditer(line))
     return counts.most_common(1)[0][0] if counts else None

@@ -402,15 +402,22 @@ def title_block(src: Source, start: int = 1, end: int | None = None) -> Cell:
 
 
 def plan_title(src: Source) -> Cell:
-    """The paper's own title: its first block of (at most four) short lines."""
-    first = next((n for n in range(1, len(src.lines) + 1) if _title_like(src.lines[n - 1])), None)
+    """The paper's own title: its first block of (at most four) short lines; a block of
+    one short word or two ('Coventry') runs on past a blank line to the next."""
+    lines = src.lines
+    first = next((n for n in range(1, len(lines) + 1) if _title_like(lines[n - 1])), None)
     if first is None:
         return Cell(src.doc_id, Span(1, 1, ""))
-    last = first
-    while last < len(src.lines) and last - first < 3 and _title_like(src.lines[last]):
-        last += 1
-    title = ": ".join(clean(src.lines[n - 1].lstrip("#")) for n in range(first, last + 1))
-    return Cell(title, Span(first, last, src.lines[first - 1].strip()))
+    picked = [first]
+    n = first + 1
+    while n <= len(lines) and len(picked) < 4:
+        if _title_like(lines[n - 1]) and not lines[n - 1].rstrip().endswith(":"):
+            picked.append(n)
+        elif lines[n - 1].strip() or len(" ".join(lines[p - 1] for p in picked).split()) > 3:
+            break
+        n += 1
+    title = ": ".join(clean(lines[p - 1].lstrip("#")) for p in picked)
+    return Cell(title, Span(picked[0], picked[-1], lines[picked[0] - 1].strip()))
 
 
 _NAME_RUN = r"(?:[A-Z][\w’'&-]*|and|of|for|&)"

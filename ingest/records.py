@@ -160,3 +160,26 @@ class Report:
     to: list[Mention] = field(default_factory=list)
     authors: list[Mention] = field(default_factory=list)
     date: Cell | None = None
+
+
+# -- reviews and governance prose ---------------------------------------------------
+
+
+@dataclass
+class Review:
+    """A review report (e.g. a regulator's) and the recommendations it makes."""
+
+    title: Cell
+    span: Span
+    by: Mention | None = None
+    recommendations: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Relation:
+    """A governance relation stated in prose: 'X reports to Y'. `predicate` is a CURIE."""
+
+    subject: Mention
+    predicate: str
+    object: Mention
+    span: Span

@@ -126,7 +126,7 @@ def test_pack_queries(corpus_store: OxigraphStore) -> None:
     attendance = rows("attendance")
     assert sum(r["attendance"] == "present" for r in attendance) == 21
     assert sum(r["attendance"] == "apologies" for r in attendance) == 7
-    reports = rows("reports")
+    reports = [r for r in rows("reports") if "/doc/001_" in r["report"]]  # the pack's cover sheets
     assert len(reports) == 9 and all(r["to"] and r["from"] and r["date"] == "2019-04-08" for r in reports)
 
 
