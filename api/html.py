@@ -9,6 +9,7 @@ could not run.
 from __future__ import annotations
 
 import json
+from functools import cache
 from html import escape
 from importlib import resources
 from string import Template
@@ -49,6 +50,7 @@ def safe_href(url: str) -> str | None:
     return None
 
 
+@cache
 def template(name: str) -> Template:
     return Template(resources.files("govgraph.api").joinpath("templates", name).read_text("utf-8"))
 
