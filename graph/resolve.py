@@ -178,9 +178,15 @@ class Resolver:
 
     @staticmethod
     def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> tuple[Entry, str] | None:
-        """'J Smith' is 'Jane Smith' when only one Smith starts with J."""
+        """'J Smith' is 'Jane Smith' when only one Smith starts with J; 'Andrea J Green'
+        is 'Andrea Green' (a middle initial)."""
         if len(toks) < 2:
             return None
+        core = (toks[0], toks[-1])
+        middle = [e for e in pool if len(e.tokens) >= 2 and (e.tokens[0], e.tokens[-1]) == core
+                  and all(len(t) == 1 for t in (e.tokens[1:-1] + toks[1:-1]))]
+        if len(middle) == 1:
+            return middle[0], "same name but a middle initial"
         hits = [
             e for e in pool
             if len(e.tokens) >= 2 and e.tokens[-1] == toks[-1] and e.tokens[0][0] == toks[0][0]
