@@ -7,6 +7,7 @@ clause built from each term's N-Triples form, never from pasted text.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Mapping
 
@@ -37,13 +38,25 @@ def _term(b: dict) -> Node:
     return Literal(b["value"], lang=b.get("xml:lang"), datatype=URIRef(dt) if dt else None)
 
 
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+
+
 def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """Append a VALUES clause binding each variable to one term."""
+    """Bind each variable to one term with a VALUES block opening the outer WHERE, so
+    the binding constrains the pattern before any GROUP BY (a trailing VALUES clause
+    would only join after aggregation)."""
     if not bindings:
         return sparql
+    for name in bindings:
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(v.n3() for v in bindings.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+    block = f" VALUES ({names}) {{ ({terms}) }} "
+    m = _WHERE.search(sparql)
+    if m is None:
+        return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
+    return sparql[: m.end()] + block + sparql[m.end() :]
 
 
 def select(store: Store, sparql: str, bindings: Mapping[str, Node] | None = None) -> Table:

@@ -81,7 +81,8 @@ def replace_update(name: str, data: Graph) -> str:
 
 
 _UPDATE_RE = re.compile(
-    r"^\s*(?:(?:PREFIX|BASE)\b[^\n]*\n\s*)*(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*"
+    r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
 
@@ -134,12 +135,15 @@ class OxigraphStore:
         if looks_like_update(sparql):
             raise QueryError("updates are not allowed here — the store is read-only for queries")
         kwargs: dict = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        try:
+            if default_graphs:
+                kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+            else:
+                kwargs["use_default_graph_as_union"] = True
+            if named_graphs:
+                kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        except ValueError as exc:
+            raise QueryError(f"not a graph IRI: {exc}") from exc
         try:
             result = self._store.query(sparql, **kwargs)
         except SyntaxError as exc:

@@ -82,3 +82,20 @@ def test_query_file_path_and_unknown_name(tmp_path: Path) -> None:
     assert queries.load(str(f)).startswith("SELECT")
     with pytest.raises(Exception, match="no query named"):
         queries.load("nope")
+
+
+def test_bindings_filter_before_grouping(corpus_store: OxigraphStore) -> None:
+    from rdflib import Literal
+
+    sparql = queries.load("actions")
+    all_rows = select(corpus_store, sparql).rows
+    bound = select(corpus_store, sparql, {"id": Literal("2.2.1")}).rows
+    assert len(all_rows) > len(bound) >= 1 and {str(r["id"]) for r in bound} == {"2.2.1"}
+
+
+def test_updates_are_recognised_with_prefixes_on_one_line() -> None:
+    from govgraph.graph.store import looks_like_update
+
+    assert looks_like_update("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
+    assert looks_like_update("prefix ex: <http://e/>\n# why\nDELETE WHERE { ?s ?p ?o }")
+    assert not looks_like_update("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ?o }")
