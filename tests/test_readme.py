@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 import shlex
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -34,15 +37,46 @@ def test_usage_command_runs(command: str, tmp_path_factory: pytest.TempPathFacto
         (work / "examples").symlink_to(ROOT / "examples")
     args = shlex.split(command)
     assert args[0] == "govgraph"
-    if args[1] == "serve":
-        pytest.skip("serve blocks; the API tests drive it")
     if args[1] != "ingest" and not (work / "govgraph-store").exists():
         subprocess.run([sys.executable, "-m", "govgraph", "ingest", "examples/coventry", "--store", "govgraph-store"],
                        cwd=work, check=True, capture_output=True)
+    if args[1] == "serve":
+        serve_and_ask(args, work)
+        return
     r = subprocess.run([sys.executable, "-m", "govgraph", *args[1:]], cwd=work, capture_output=True, text=True)
     if args[1] == "viz" and "No module named 'govgraph.viz" in r.stderr:
         pytest.fail("viz is not built yet")
     assert r.returncode == 0, f"{command}\n{r.stderr}"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_and_ask(args: list[str], work: Path) -> None:
+    """Start the server as written (on a free port), ask /healthz and a competency
+    query, then stop it."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "govgraph", *args[1:], "--port", str(port)], cwd=work,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    assert r.status == 200
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"server did not come up: {proc.communicate()[1][-800:]}")
+                time.sleep(0.3)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/queries/actions?format=csv", timeout=10) as r:
+            assert r.read().decode().count("\n") > 30
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
 
 
 def test_makefile_targets_exist() -> None:
