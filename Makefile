@@ -19,7 +19,7 @@ setup: $(STAMP)
 
 ## Ingest the bundled papers into the embedded store and say what was found.
 ingest: setup
-	$(GG) ingest examples --store $(STORE)
+	$(GG) ingest examples/coventry --store $(STORE)
 
 ## Ingest, then serve the API and views on http://$(HOST):$(PORT)/
 run: ingest

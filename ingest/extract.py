@@ -29,7 +29,7 @@ def extract(src: Source) -> Extraction:
         people=people,
     )
     known = frozenset(p.text for p in people)
-    plan = extract_plan(src, known)
+    plan = extract_plan(src, known, ex.diagnostics)
     if plan is not None:
         ex.records.append(plan)
         known |= {p.text for t in plan.themes for p in t.lead_people}

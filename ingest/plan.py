@@ -19,6 +19,7 @@ from govgraph.ingest.records import Action, Cell, Mention, Plan, Span, Theme
 from govgraph.ingest.source import Source
 from govgraph.ingest.text import clean, first_date_phrase, iso_date, paragraphs
 
+PAGE_FOOTER = re.compile(r"^page\s+\d+$", re.IGNORECASE)
 ACTION_ID = re.compile(r"(?:[A-Z]{1,3}\s?)?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?\.?")
 
 
@@ -69,6 +70,10 @@ def column_field(header: str) -> str | None:
 def header_map(cells: list[str]) -> dict[int, str] | None:
     """Column index -> field, when the row is an action table's header."""
     mapped = {i: f for i, c in enumerate(cells) if (f := column_field(c))}
+    titles = sorted(i for i, f in mapped.items() if f == "title")
+    if len(titles) > 1 and "number" not in mapped.values():
+        # 'Action | Actions': a truncated 'Action no.' beside the actions themselves.
+        mapped[titles[0]] = "number"
     fields = set(mapped.values())
     if "title" in fields and len(fields & {"number", "leads", "governance", "timescale", "start", "due", "success", "progress", "rag"}) >= 3:
         return mapped
@@ -216,6 +221,37 @@ def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Acti
     )
 
 
+def repair_ids(accs: list[_Acc], diagnostics: list[str]) -> None:
+    """An id that breaks a dotted sequence ('4' or a page number '133' between 4.3 and
+    4.5) is the missing one (4.4): PDF extraction ate its digits. Others stay as written."""
+    dotted = re.compile(r"(.*\.)(\d+)$")
+    for i in range(1, len(accs)):
+        here, prev = accs[i].number, dotted.match(accs[i - 1].number)
+        nxt = dotted.match(accs[i + 1].number) if i + 1 < len(accs) else None
+        if dotted.match(here) or not prev:
+            continue
+        # Between two ids of one series with one missing; or, for a row whose id was
+        # eaten, the last of its theme (the next id starts another series, or none).
+        gap = nxt is not None and prev[1] == nxt[1] and int(nxt[2]) - int(prev[2]) == 2
+        last = here == "" and accs[i].theme == accs[i - 1].theme and (nxt is None or nxt[1] != prev[1])
+        if gap or last:
+            fixed = f"{prev[1]}{int(prev[2]) + 1}"
+            after = f" and {accs[i + 1].number}" if i + 1 < len(accs) else ""
+            diagnostics.append(
+                f"line {accs[i].line}: warning: action id {here or '(none)'!r} read as {fixed!r}, "
+                f"following {accs[i - 1].number}{after} — check the paper"
+            )
+            accs[i].number = fixed
+    for i in range(len(accs) - 1, 0, -1):
+        if accs[i].number == "":  # no id to be had: the row continues the action above
+            for fld, parts in accs[i].parts.items():
+                accs[i - 1].parts.setdefault(fld, []).extend(parts)
+            accs[i - 1].last_line = max(accs[i - 1].last_line, accs[i].last_line)
+            del accs[i]
+    if accs and accs[0].number == "":
+        del accs[0]
+
+
 def _cue(text: str) -> tuple[str, str] | None:
     """('leads', 'Coventry Place Forum') for 'Lead responsibility – Coventry Place Forum'."""
     t = clean(text).lstrip("-•*· ").strip()
@@ -246,10 +282,12 @@ class PlanParser:
     collecting: str | None = None
     first_line: int = 0  # the first table header: the plan starts above it
     words: dict[str, str] = field(default_factory=dict)  # heading word each theme was opened with
+    diagnostics: list[str] = field(default_factory=list)
 
     def run(self) -> tuple[list[Theme], list[Action], int]:
         for number, line in enumerate(self.src.lines, 1):
             self.feed(number, line)
+        repair_ids(self.accs, self.diagnostics)
         used = {acc.theme for acc in self.accs}
         if self.accs and self.accs[0].theme in self.themes:
             self.first_line = self.themes[self.accs[0].theme].span.first
@@ -310,8 +348,12 @@ class PlanParser:
             fld = self.header.get(i)
             if fld and raw.strip():
                 by_field[fld] = (by_field.get(fld, "") + " " + raw).strip()
-        num = clean(by_field.pop("number", ""))
-        if num and ACTION_ID.fullmatch(num):
+        raw_num = clean(by_field.pop("number", ""))
+        num = "" if PAGE_FOOTER.match(raw_num) else raw_num
+        # A page footer where the id should be, on a row that starts an action of its own
+        # (title and lead), means extraction ate the id: start an action to repair.
+        lost_id = num != raw_num and by_field.get("title") and by_field.get("leads") and self.accs
+        if (num and ACTION_ID.fullmatch(num)) or lost_id:
             acc = _Acc(num.rstrip("."), number, self.theme.number.value if self.theme else None)
             self.accs.append(acc)
         elif self.accs:
@@ -436,9 +478,15 @@ def plan_owner(src: Source, start: int, end: int) -> Mention | None:
     return None
 
 
-def extract_plan(src: Source, known_people: frozenset[str] = frozenset()) -> Plan | None:
-    """The plan a paper holds, or None when it has no action table."""
-    themes, actions, first = PlanParser(src, known_people).run()
+def extract_plan(
+    src: Source, known_people: frozenset[str] = frozenset(), diagnostics: list[str] | None = None
+) -> Plan | None:
+    """The plan a paper holds, or None when it has no action table. Repairs made to
+    ids that extraction mangled are reported in `diagnostics`."""
+    parser = PlanParser(src, known_people)
+    themes, actions, first = parser.run()
+    if diagnostics is not None:
+        diagnostics.extend(f"{src.path}:{d}" for d in parser.diagnostics)
     if not actions:
         return None
     title = title_block(src, 1, max(first - 1, 1))

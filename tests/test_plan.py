@@ -115,3 +115,21 @@ def test_variant_resolves_bodies_across_spellings() -> None:
 def test_table_without_action_rows_is_not_a_plan() -> None:
     src = source_from_text("Minutes\n\nRef\tAction\tLead\tDeadline\tUpdate\tRAG\n\nNothing else.\n")
     assert extract_plan(src) is None
+
+
+def test_the_plan_inside_a_meeting_pack_reads_like_the_plan_alone() -> None:
+    """The pack's appendix is the same plan, extracted with its ids damaged: page
+    footers where ids stood ('Page 121'), '4' for 4.4, a page number for 5.4."""
+    alone = extract_plan(read_source(PLAN))
+    diagnostics: list[str] = []
+    pack = extract_plan(read_source(PLAN.parent / "001_a1962bd04f6d0873.txt"), diagnostics=diagnostics)
+    assert alone is not None and pack is not None
+    assert [a.number.value for a in pack.actions] == [a.number.value for a in alone.actions]
+    assert pack.title.value == alone.title.value  # one plan node for both versions
+    assert len(diagnostics) == 5 and all(":warning: " not in d and "warning: action id" in d for d in diagnostics)
+    same = sum(
+        (a.due and a.due.value, [m.text for m in a.governance], a.status.value)
+        == (b.due and b.due.value, [m.text for m in b.governance], b.status.value)
+        for a, b in zip(alone.actions, pack.actions)
+    )
+    assert same == 34
