@@ -87,6 +87,7 @@ class _Acc:
     number: str
     line: int
     theme: str | None
+    quote: str = ""  # the id cell as written (a repaired id cites what stood there)
     parts: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     last_line: int = 0
 
@@ -182,7 +183,7 @@ def infer_status(acc: _Acc, revised: Cell | None, rag: Cell | None) -> Cell:
         return Cell("in_progress", Span(prog[0][1], prog[-1][1], prog[0][0][:300]))
     if rag and rag_text in st["rag_in_progress"]:
         return Cell("in_progress", rag.span)
-    return Cell("unknown", Span(acc.line, acc.line, acc.number))
+    return Cell("unknown", Span(acc.line, acc.line, acc.quote or acc.number))
 
 
 def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Action:
@@ -202,12 +203,13 @@ def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Acti
         for para in paragraphs(joined_raw):
             success.append(Cell(para, _located(p["success"], para)))
     rag = _cell(p.get("rag"))
-    title = _cell(p.get("title")) or Cell(acc.number, Span(acc.line, acc.line, acc.number))
+    here = Span(acc.line, acc.line, acc.quote or acc.number)
+    title = _cell(p.get("title")) or Cell(acc.number, here)
     return Action(
-        number=Cell(acc.number, Span(acc.line, acc.line, acc.number)),
+        number=Cell(acc.number, here),
         title=title,
-        span=Span(acc.line, max(acc.last_line, acc.line), acc.number),
-        theme=Cell(acc.theme, Span(acc.line, acc.line, acc.number)) if acc.theme else None,
+        span=Span(acc.line, max(acc.last_line, acc.line), here.quote),
+        theme=Cell(acc.theme, here) if acc.theme else None,
         leads=_mentions(p.get("leads"), known),
         governance=_mentions(p.get("governance"), known),
         start=_cell(p.get("start"), date_value(" ".join(r for r, _ in p["start"])) if p.get("start") else None),
@@ -354,7 +356,8 @@ class PlanParser:
         # (title and lead), means extraction ate the id: start an action to repair.
         lost_id = num != raw_num and by_field.get("title") and by_field.get("leads") and self.accs
         if (num and ACTION_ID.fullmatch(num)) or lost_id:
-            acc = _Acc(num.rstrip("."), number, self.theme.number.value if self.theme else None)
+            quote = raw_num or clean(by_field.get("title", ""))[:80]
+            acc = _Acc(num.rstrip("."), number, self.theme.number.value if self.theme else None, quote)
             self.accs.append(acc)
         elif self.accs:
             acc = self.accs[-1]
