@@ -16,9 +16,11 @@ from govgraph.ontology.namespace import GG
 
 
 def _sources(g: Graph) -> dict[str, tuple[str, int]]:
-    """node -> (source file, first line) of the earliest evidence about it."""
+    """node -> (source file, first line) where the paper introduces it: the evidence of
+    its rdf:type, else the earliest evidence about it."""
     files = {doc: str(f) for doc, f in g.subject_objects(GG.sourceFile)}
     found: dict[str, tuple[str, int]] = {}
+    typed: dict[str, tuple[str, int]] = {}
     for ev in g.subjects(RDF.type, GG.Evidence):
         subj = g.value(ev, RDF.subject)
         doc = g.value(ev, GG.document)
@@ -28,8 +30,11 @@ def _sources(g: Graph) -> dict[str, tuple[str, int]]:
         here = (files.get(doc, str(doc)), int(line))
         found[str(ev)] = here
         key = str(subj)
+        if g.value(ev, RDF.predicate) == RDF.type:
+            typed[key] = here
         if key not in found or here[1] < found[key][1]:
             found[key] = here
+    found.update(typed)
     return found
 
 
