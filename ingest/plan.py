@@ -17,7 +17,7 @@ from importlib import resources
 from govgraph.ingest.names import split_lead_cell, split_people
 from govgraph.ingest.records import Action, Cell, Mention, Plan, Span, Theme
 from govgraph.ingest.source import Source
-from govgraph.ingest.text import clean, first_date_phrase, iso_date, paragraphs
+from govgraph.ingest.text import clean, first_date_phrase, iso_date, latest_date, paragraphs
 
 PAGE_FOOTER = re.compile(r"^page\s+\d+$", re.IGNORECASE)
 ACTION_ID = re.compile(r"(?:[A-Z]{1,3}\s?)?\d{1,3}(?:\.\d{1,3}){0,3}[a-z]?\.?")
@@ -186,6 +186,14 @@ def infer_status(acc: _Acc, revised: Cell | None, rag: Cell | None) -> Cell:
     return Cell("unknown", Span(acc.line, acc.line, acc.quote or acc.number))
 
 
+def _reading(cell: Cell | None) -> tuple[Cell | None, Cell | None]:
+    """The last day a due date can mean, and how that was read, cited where it stands."""
+    read = latest_date(cell.value) if cell else None
+    if cell is None or read is None:
+        return None, None
+    return Cell(read[0], cell.span), Cell(read[1], cell.span)
+
+
 def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Action:
     p = acc.parts
     due_parts, revised_parts = _split_revised(p.get("due", []))
@@ -203,6 +211,9 @@ def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Acti
         for para in paragraphs(joined_raw):
             success.append(Cell(para, _located(p["success"], para)))
     rag = _cell(p.get("rag"))
+    due = _cell(due_parts, date_value(" ".join(r for r, _ in due_parts)) if due_parts else None)
+    due_by, due_reading = _reading(due)
+    revised_by, revised_reading = _reading(revised)
     here = Span(acc.line, acc.line, acc.quote or acc.number)
     title = _cell(p.get("title")) or Cell(acc.number, here)
     return Action(
@@ -213,7 +224,11 @@ def build_action(acc: _Acc, known: frozenset[str], outcomes: list[Cell]) -> Acti
         leads=_mentions(p.get("leads"), known),
         governance=_mentions(p.get("governance"), known),
         start=_cell(p.get("start"), date_value(" ".join(r for r, _ in p["start"])) if p.get("start") else None),
-        due=_cell(due_parts, date_value(" ".join(r for r, _ in due_parts)) if due_parts else None),
+        due=due,
+        due_by=due_by,
+        due_reading=due_reading,
+        revised_due_by=revised_by,
+        revised_due_reading=revised_reading,
         revised_due=revised,
         success=success,
         progress=_cell(p.get("progress")),

@@ -71,6 +71,10 @@ class Action:
     rag: Cell | None = None
     status: Cell | None = None
     outcomes: list[Cell] = field(default_factory=list)
+    due_by: Cell | None = None
+    due_reading: Cell | None = None
+    revised_due_by: Cell | None = None
+    revised_due_reading: Cell | None = None
 
 
 @dataclass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import date
+from datetime import date, timedelta
 
 _TAG = re.compile(r"</?(?:p|ul|ol|li|br|i|b|em|strong|span|div|u|sup|sub)\b[^>]*>", re.IGNORECASE)
 _SPACE = re.compile(r"\s+")
@@ -68,3 +68,38 @@ def first_date_phrase(text: str) -> str | None:
 def slug(text: str) -> str:
     s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
     return s[:80].rstrip("-") or "x"
+
+
+def _month_end(year: int, month: int) -> date:
+    return (date(year + (month == 12), month % 12 + 1, 1) - timedelta(days=1))
+
+
+def latest_date(text: str) -> tuple[str, str] | None:
+    """The last day a date phrase can mean, with the assumption made, for comparing
+    deadlines: 'Sept 2018' -> ('2018-09-30', 'end of month'). None when the text
+    names no date ('ongoing')."""
+    t = clean(text)
+    iso = iso_date(t)
+    if iso:
+        return iso, "the date as written"
+    m = re.search(r"\bQ([1-4])\s*(\d{4})\s*/\s*(\d{2,4})\b", t, re.IGNORECASE)
+    if m:  # financial-year quarter: Q1 is April-June
+        q, y = int(m[1]), int(m[2])
+        year, month = (y, 3 * q + 3) if q < 4 else (y + 1, 3)
+        return _month_end(year, month).isoformat(), f"end of Q{q} of financial year {m[2]}/{m[3]}"
+    m = re.search(r"\bQ([1-4])\s*(\d{4})\b", t, re.IGNORECASE)
+    if m:
+        q, y = int(m[1]), int(m[2])
+        return _month_end(y, 3 * q).isoformat(), f"end of calendar Q{q} {y}"
+    m = re.search(rf"\b({_MONTH})\s*,?\s*(\d{{4}})\b", t, re.IGNORECASE)
+    if m:
+        month = MONTHS.get(m[1].lower().rstrip("."))
+        if month:
+            return _month_end(int(m[2]), month).isoformat(), "end of month"
+    m = re.search(r"\b(20\d\d)\s*/\s*(\d{2})\b", t)
+    if m:
+        return date(int(m[1]) + 1, 3, 31).isoformat(), f"end of financial year {m[1]}/{m[2]}"
+    m = re.search(r"\b(20\d\d)\b", t)
+    if m:
+        return date(int(m[1]), 12, 31).isoformat(), "end of year"
+    return None

@@ -56,6 +56,8 @@ class GG(DefinedNamespace):
     council: URIRef
     document: URIRef
     due: URIRef
+    dueBy: URIRef
+    dueReading: URIRef
     feeds: URIRef
     fire: URIRef
     fromAction: URIRef
@@ -97,6 +99,8 @@ class GG(DefinedNamespace):
     resolution: URIRef
     respondsTo: URIRef
     revisedDue: URIRef
+    revisedDueBy: URIRef
+    revisedDueReading: URIRef
     serves: URIRef
     slipped: URIRef
     sourceFile: URIRef
