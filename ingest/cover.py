@@ -16,7 +16,7 @@ from govgraph.ingest.records import Cell, Mention, Report, Span
 from govgraph.ingest.source import Source
 from govgraph.ingest.text import clean, first_date_phrase, iso_date
 
-FIELDS = ("to", "date", "from", "title")
+FIELDS = ("to", "date", "from", "title", "other")
 GAP = 6  # most lines between two labels of one cover sheet
 
 
@@ -29,7 +29,7 @@ def _label(text: str) -> tuple[str, str] | None:
     pairs = sorted(((w, f) for f in FIELDS for w in spec[f]), key=lambda p: len(p[0]), reverse=True)
     for word, fname in pairs:
         pattern = re.escape(word).replace(r"\ ", r"\s+")
-        m = re.match(rf"{pattern}\s*:\s*(.*)$", text, re.I)
+        m = re.match(rf"{pattern}\s*[:?]\s*(.*)$", text, re.I)
         if m:
             return fname, m[1].strip()
     return None
@@ -55,10 +55,15 @@ def _sheets(src: Source) -> list[_Sheet]:
                     cur.lines[open_field].append((n, text))
             continue
         fname, value = lab
-        if cur is None or n - cur.last > GAP or fname in cur.lines:
+        repeated = fname in cur.lines and fname != "other" if cur else False
+        # A second 'From'-like label before any title adds an author; otherwise a
+        # repeated label opens the next cover sheet.
+        if repeated and fname == "from" and "title" not in cur.lines:  # type: ignore[union-attr]
+            repeated = False
+        if cur is None or n - cur.last > GAP or repeated:
             cur = _Sheet(first=n)
             sheets.append(cur)
-        cur.lines[fname] = [(n, value)] if value else []
+        cur.lines[fname] = cur.lines.get(fname, []) + ([(n, value)] if value else [])
         cur.last = n
         open_field = fname
         if not value:
@@ -67,7 +72,23 @@ def _sheets(src: Source) -> list[_Sheet]:
                     if _label(_bare(src.line(k))) is None:
                         cur.lines[fname].append((k, _bare(src.line(k))))
                     break
+    for s in sheets:
+        _masthead(src, s)
     return [s for s in sheets if s.lines.get("title") and (s.lines.get("to") or s.lines.get("from"))]
+
+
+def _masthead(src: Source, sheet: _Sheet) -> None:
+    """A committee report that opens with the meeting's name and date ('Cabinet',
+    '12th June 2018') above its labels, in place of 'To:' and 'Date:' lines."""
+    if sheet.lines.get("to") and sheet.lines.get("date"):
+        return
+    top = [n for n in range(max(1, sheet.first - GAP), sheet.first) if _bare(src.line(n))]
+    for n in top:
+        text = _bare(src.line(n))
+        if not sheet.lines.get("to") and kind_of(text, person_ok=False) in BODY_KINDS and len(text.split()) <= 8:
+            sheet.lines["to"] = [(n, text)]
+        elif not sheet.lines.get("date") and iso_date(text):
+            sheet.lines["date"] = [(n, text)]
 
 
 def _label_ahead(src: Source, n: int) -> bool:
@@ -84,6 +105,17 @@ def _span(src: Source, n: int) -> Span:
     return Span(n, n, src.line(n).strip())
 
 
+def _with_role(m: Mention, text: str) -> Mention:
+    """'Cabinet Member for Adult Services – Councillor F Abbott': the post beside the name."""
+    if m.role or m.kind != "person":
+        return m
+    parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", text)]
+    others = [p for p in parts if m.text not in p]
+    if len(parts) == 2 and len(others) == 1 and others[0]:
+        return Mention(m.text, m.kind, m.span, others[0], m.organisation, m.part_of)
+    return m
+
+
 def extract_reports(src: Source) -> list[Report]:
     reports = []
     for s in _sheets(src):
@@ -92,8 +124,8 @@ def extract_reports(src: Source) -> list[Report]:
         for n, text in s.lines.get("to", []):
             kind = kind_of(text, person_ok=False)
             rep.to.append(Mention(text, kind if kind in BODY_KINDS else "any", _span(src, n)))
-        for n, text in s.lines.get("from", []):
-            found = mentions(text, _span(src, n))
+        for n, text in dict.fromkeys(s.lines.get("from", [])):
+            found = [_with_role(m, text) for m in mentions(text, _span(src, n))]
             if not found and org_like(text):
                 found = [Mention(text, "any", _span(src, n))]
             rep.authors.extend(found)
