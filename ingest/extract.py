@@ -13,7 +13,7 @@ from govgraph.ingest.review import extract_review
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
 from govgraph.ingest.meeting import extract_meetings
 from govgraph.ingest.plan import extract_plan, plan_title
-from govgraph.ingest.records import Extraction, Mention
+from govgraph.ingest.records import Abbreviation, Cell, Extraction, Mention, Span
 from govgraph.ingest.source import Source
 
 
@@ -43,7 +43,61 @@ def extract(src: Source) -> Extraction:
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:
         ex.diagnostics.append(f"{src.path}: warning: no section of a kind govgraph reads was found")
+    else:
+        unread = unread_sections(src, ex.records + list(people) + list(ex.abbreviations))
+        if unread:
+            first, heading = unread[0]
+            ex.diagnostics.append(
+                f"{src.path}:{first}: note: {len(unread)} of {len(sections(src))} sections not read "
+                f"by any extractor, the first '{heading[:60]}'"
+            )
     return ex
+
+
+def sections(src: Source) -> list[tuple[int, int, str]]:
+    """(first, last, heading) of each section: a short title-like line after a blank
+    line (or a markdown heading) opens one."""
+    starts: list[tuple[int, str]] = []
+    lines = src.lines
+    for n, line in enumerate(lines, 1):
+        text = line.strip().strip("#* ").strip()
+        if not text or "\t" in line or len(text) > 90 or text.endswith((".", ",", ";")):
+            continue
+        if line.lstrip().startswith("#") or (n == 1 or not lines[n - 2].strip()) and text[0].isupper():
+            if not re.match(r"^[-•*]|\d+[.)]\s", line.strip()):
+                starts.append((n, text))
+    out = []
+    for i, (n, heading) in enumerate(starts):
+        last = starts[i + 1][0] - 1 if i + 1 < len(starts) else len(lines)
+        if any(lines[k - 1].strip() for k in range(n + 1, last + 1)):
+            out.append((n, last, heading))
+    return out
+
+
+def _spans(records: list[object]) -> list[Span]:
+    """Every value's span in the records (not the records' own, which may cover a paper)."""
+    out: list[Span] = []
+    for rec in records:
+        if isinstance(rec, (Cell, Mention, Abbreviation)):
+            out.append(rec.span)
+            continue
+        if not dataclasses.is_dataclass(rec):
+            continue
+        for f in dataclasses.fields(rec):  # type: ignore[arg-type]
+            value = getattr(rec, f.name)
+            for item in value if isinstance(value, list) else [value]:
+                if isinstance(item, (Cell, Mention)) or (dataclasses.is_dataclass(item) and not isinstance(item, type)):
+                    out.extend(_spans([item]))
+    return out
+
+
+def unread_sections(src: Source, records: list[object]) -> list[tuple[int, str]]:
+    """Sections in which no extracted value stands: reported, never silently dropped."""
+    read = sorted({(sp.first, sp.last) for sp in _spans(records)})
+    return [
+        (first, heading) for first, last, heading in sections(src)
+        if not any(a <= last and b >= first for a, b in read)
+    ]
 
 
 def mentions(records: list[object]) -> list[Mention]:

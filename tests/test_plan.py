@@ -133,3 +133,13 @@ def test_the_plan_inside_a_meeting_pack_reads_like_the_plan_alone() -> None:
         for a, b in zip(alone.actions, pack.actions)
     )
     assert same == 34
+
+
+def test_sections_nobody_reads_are_counted_not_dropped() -> None:
+    from govgraph.ingest.extract import extract
+
+    text = VARIANT.read_text("utf-8") + "\nHousing update\n\nThe housing board met twice and discussed rents.\n"
+    diagnostics = extract(source_from_text(text, "variant.txt")).diagnostics
+    assert len(diagnostics) == 1
+    assert diagnostics[0].startswith("variant.txt:") and "1 of 4 sections not read" in diagnostics[0]
+    assert "'Housing update'" in diagnostics[0]
