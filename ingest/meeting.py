@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from govgraph.ingest.cover import cover_ranges
 from govgraph.ingest.names import BODY_KINDS, kind_of
 from govgraph.ingest.people import cues, mentions, org_like, parse_people, person_name
-from govgraph.ingest.records import AgendaItem, Cell, Meeting, Mention, Minute, Resolution, Span
+from govgraph.ingest.records import AgendaItem, Cell, Meeting, Membership, Mention, Minute, Resolution, Span
 from govgraph.ingest.source import Source
 from govgraph.ingest.text import FULL_DATE, clean, iso_date
 
@@ -165,9 +165,12 @@ def _attendance_cue(text: str) -> tuple[str, str] | None:
 _GROUP_LABEL = re.compile(r"^([A-Z][\w&/' -]{0,40}?(?:\s*\([^)]*\))?)\s*:\s*(.*)$")
 
 
-def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[Mention]]:
-    """People present and sending apologies, from the lists between lines start..end."""
+def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[Mention], list[Mention]]:
+    """People present and sending apologies, from the lists between lines start..end,
+    and those of them listed as the body's members ('Board Members:', 'Members:')."""
     lists: dict[str, list[Mention]] = {"present": [], "apologies": []}
+    members: list[Mention] = []
+    in_members = False
     current: str | None = None
     for n in range(start, end):
         text = bare(src.line(n))
@@ -184,16 +187,21 @@ def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[M
             break
         group = _GROUP_LABEL.match(text)
         if group and not person_name(group[1]):
+            in_members = bool(re.search(r"\bmembers?\b", group[1], re.I)) and current == "present"
             text = group[2]
             if not text:
                 continue
+        elif cue:
+            in_members = False
         found = mentions(text, span(src, n))
         if not found:
             if current and lists[current]:
                 current = None  # the list has ended
             continue
         lists[current].extend(found)
-    return lists["present"], lists["apologies"]
+        if in_members:
+            members.extend(found)
+    return lists["present"], lists["apologies"], members
 
 
 def decision_start(text: str) -> str | None:
@@ -244,6 +252,13 @@ def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[
     return out
 
 
+def membership(person: Mention, body: Mention, on: Cell) -> Membership:
+    """A member of a body as a meeting's minutes list them, dated by the meeting."""
+    role = person.role if person.role and re.search(r"\b(?:chair|vice|deputy)", person.role, re.I) else "Member"
+    key = f"{person.text} {body.text} {role}"
+    return Membership(Cell(key, person.span), person.span, person, body, Cell(role, person.span), on)
+
+
 def extract_minutes(src: Source, stops: set[int]) -> list[Meeting]:
     """Every set of minutes in the paper; `stops` are lines where another section starts."""
     meetings = []
@@ -259,7 +274,9 @@ def extract_minutes(src: Source, stops: set[int]) -> list[Meeting]:
         meeting = Meeting(Cell(key, sp), sp, body_mention(body, sp), Cell(iso, span(src, last)))
         run = [h for h in numbered_run(src, last + 1, end)]
         first_item = run[0].line if run else end
-        meeting.present, meeting.apologies = attendance(src, last + 1, first_item)
+        meeting.present, meeting.apologies, members = attendance(src, last + 1, first_item)
+        if meeting.body is not None:
+            meeting.members = [membership(p, meeting.body, Cell(iso, span(src, last))) for p in members]
         time = TIME.search(" ".join(bare(src.line(k)) for k in range(n, last + 1)))
         if time:
             meeting.time = Cell(time.group(0), sp)

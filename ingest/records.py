@@ -139,6 +139,19 @@ class Minute:
 
 
 @dataclass
+class Membership:
+    """A person's place on a body (member, chair) as a paper records it on a date.
+    `key` ('<person> <body> <role>') names the node."""
+
+    key: Cell
+    span: Span
+    member: Mention
+    body: Mention
+    role: Cell | None = None
+    recorded: Cell | None = None
+
+
+@dataclass
 class Meeting:
     """A meeting of a body. `key` ('<body> <ISO date>') names the node, so an agenda and
     another paper's minutes of the same meeting meet in one node."""
@@ -153,6 +166,7 @@ class Meeting:
     minutes: list[Minute] = field(default_factory=list)
     present: list[Mention] = field(default_factory=list)
     apologies: list[Mention] = field(default_factory=list)
+    members: list[Membership] = field(default_factory=list)
 
 
 @dataclass

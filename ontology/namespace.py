@@ -92,6 +92,8 @@ class GG(DefinedNamespace):
     progress: URIRef
     quote: URIRef
     rag: URIRef
+    recordedMembership: URIRef
+    recordedOn: URIRef
     refPeriod: URIRef
     regulator: URIRef
     reportOf: URIRef

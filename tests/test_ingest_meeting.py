@@ -278,3 +278,20 @@ def test_variants_ingest_and_validate(tmp_path) -> None:
     assert len(t.rows) == 3
     t = select(store, queries.load("resolutions"))
     assert len(t.rows) == 4
+
+
+def test_board_members_become_dated_memberships_of_the_body(corpus_store) -> None:
+    """The 14 January 2019 minutes list 12 'Board Members' (the chair among them)."""
+    from govgraph.graph.sparql import select
+
+    rows = select(corpus_store, """
+        PREFIX org: <http://www.w3.org/ns/org#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX gg: <https://w3id.org/govgraph/ns#>
+        SELECT ?person ?role ?on WHERE {
+          ?m org:member/skos:prefLabel ?person ; org:role/skos:prefLabel ?role ;
+             org:organization/skos:prefLabel "Health and Wellbeing Board" ; gg:recordedOn ?on .
+        }""").rows
+    assert len(rows) == 12
+    assert {str(r["on"]) for r in rows} == {"2019-01-14"}
+    assert [str(r["person"]) for r in rows if str(r["role"]) == "Chair"] == ["Councillor Caan"]
