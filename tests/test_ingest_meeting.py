@@ -288,7 +288,7 @@ def test_board_members_become_dated_memberships_of_the_body(corpus_store) -> Non
         PREFIX org: <http://www.w3.org/ns/org#>
         PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
         PREFIX gg: <https://w3id.org/govgraph/ns#>
-        SELECT ?person ?role ?on WHERE {
+        SELECT DISTINCT ?m ?person ?role ?on WHERE {
           ?m org:member/skos:prefLabel ?person ; org:role/skos:prefLabel ?role ;
              org:organization/skos:prefLabel "Health and Wellbeing Board" ; gg:recordedOn ?on .
         }""").rows
