@@ -254,7 +254,7 @@ def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[
 
 def membership(person: Mention, body: Mention, on: Cell) -> Membership:
     """A member of a body as a meeting's minutes list them, dated by the meeting."""
-    role = person.role if person.role and re.search(r"\b(?:chair|vice|deputy)", person.role, re.I) else "Member"
+    role = person.role if person.role and re.search(r"\bchair", person.role, re.I) else "Member"
     key = f"{person.text} {body.text} {role}"
     return Membership(Cell(key, person.span), person.span, person, body, Cell(role, person.span), on)
 

@@ -295,3 +295,4 @@ def test_board_members_become_dated_memberships_of_the_body(corpus_store) -> Non
     assert len(rows) == 12
     assert {str(r["on"]) for r in rows} == {"2019-01-14"}
     assert [str(r["person"]) for r in rows if str(r["role"]) == "Chair"] == ["Councillor Caan"]
+    assert {str(r["role"]) for r in rows} == {"Chair", "Member"}
