@@ -1,51 +1,166 @@
-"""Any SPARQL 1.1 server as a store: the Protocol for queries, Update for writes."""
+"""Any SPARQL 1.1 server as a store: the Protocol for queries, Update for writes.
+
+    RemoteStore("http://127.0.0.1:7878/query", "http://127.0.0.1:7878/update")  # oxigraph serve
+    RemoteStore("http://127.0.0.1:8890/sparql", "http://127.0.0.1:8890/sparql")  # Virtuoso
+
+Queries go as URL-encoded POSTs (every server takes them); a paper's graph is replaced
+by one update request (`DROP SILENT GRAPH` then `INSERT DATA`), which a conforming
+server applies atomically. Answers are normalised to the media type the caller asked
+for, re-serialised by pyoxigraph when a server prefers another, so every store answers
+alike. The server must treat its default graph as the union of the named graphs, as the
+embedded store does (Oxigraph: `--union-default-graph`; Virtuoso does by default); a
+server that does not is detected and named in the error.
+"""
 
 from __future__ import annotations
 
+import json
+import re
+import socket
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Sequence
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from govgraph.errors import QueryError, StoreError
-from govgraph.graph.store import GRAPH_TYPES, QueryResponse, looks_like_update, replace_update
+from govgraph.graph.store import (
+    DATASET_TYPES,
+    GRAPH_TYPES,
+    RESULTS_TYPES,
+    QueryResponse,
+    looks_like_update,
+    replace_update,
+)
 
 _TIMEOUT_S = 120
+_FORM = re.compile(
+    r"^\s*(?:(?:PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)\s*)*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+_ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_NOT_AN_ENDPOINT = (404, 405, 406, 415)
+
+
+def query_form(sparql: str) -> str:
+    """'solutions', 'boolean' or 'graph', from the query's form (comments and prologue skipped)."""
+    m = _FORM.match(re.sub(r"(?m)#.*$", "", sparql))
+    if m is None:
+        return "solutions"  # let the server report the syntax error
+    form = m.group(1).upper()
+    return {"SELECT": "solutions", "ASK": "boolean"}.get(form, "graph")
+
+
+def _term(b: dict) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    kind = b["type"]
+    if kind == "uri":
+        return ox.NamedNode(b["value"])
+    if kind == "bnode":
+        return ox.BlankNode(b["value"])
+    if "xml:lang" in b:
+        return ox.Literal(b["value"], language=b["xml:lang"])
+    if b.get("datatype"):
+        return ox.Literal(b["value"], datatype=ox.NamedNode(b["datatype"]))
+    return ox.Literal(b["value"])
 
 
 class RemoteStore:
     """A SPARQL server's query endpoint, with its update endpoint for writes."""
 
-    def __init__(self, query_url: str, update_url: str | None = None) -> None:
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout_s: float = _TIMEOUT_S) -> None:
         self.query_url = query_url
         self.update_url = update_url
+        self.timeout_s = timeout_s
+        self._union_checked = False
 
-    def _post(self, url: str, data: dict[str, str | list[str]], accept: str) -> tuple[bytes, str]:
-        body = urllib.parse.urlencode(data, doseq=True).encode()
-        req = urllib.request.Request(
-            url,
-            data=body,
-            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
-        )
+    # ------------------------------------------------------------------ transport
+
+    def _send(self, req: urllib.request.Request, *, writing: bool) -> tuple[bytes, str]:
+        url = req.full_url.split("?")[0]
         try:
-            with urllib.request.urlopen(req, timeout=_TIMEOUT_S) as resp:
+            with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
                 return resp.read(), resp.headers.get_content_type()
         except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")[:500]
-            if 400 <= exc.code < 500:
-                raise QueryError(f"{url}: the server refused the request ({exc.code}): {detail}") from exc
-            raise StoreError(f"{url}: server error {exc.code}: {detail}") from exc
+            detail = " ".join(exc.read().decode("utf-8", "replace").split())[:500]
+            if exc.code in (401, 403):
+                raise StoreError(
+                    f"{url}: the server refused access ({exc.code}: {detail}) — "
+                    + ("give the account the right to update (Virtuoso: grant SPARQL_UPDATE)" if writing
+                       else "check the endpoint's access rules")
+                ) from exc
+            if exc.code in _NOT_AN_ENDPOINT:
+                which = "update" if writing else "query"
+                raise StoreError(
+                    f"{url}: this is not a SPARQL {which} endpoint ({exc.code}) — check the URL "
+                    "(Oxigraph: /query and /update; Fuseki: /DATASET/query and /DATASET/update; "
+                    "Virtuoso: /sparql for both)"
+                ) from exc
+            if 400 <= exc.code < 500 and not writing:
+                raise QueryError(f"{url}: the server refused the query ({exc.code}): {detail}") from exc
+            what = "could not write" if writing else "failed answering"
+            raise StoreError(f"{url}: the server {what} ({exc.code}): {detail}") from exc
+        except (TimeoutError, socket.timeout) as exc:
+            raise StoreError(
+                f"{url}: the SPARQL server did not answer within {self.timeout_s:g} s — is it overloaded?"
+            ) from exc
         except (urllib.error.URLError, OSError) as exc:
-            raise StoreError(f"{url}: cannot reach the SPARQL server ({exc}) — is it running?") from exc
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(
+                f"{url}: cannot reach the SPARQL server ({reason}) — start it, or check the "
+                "--store/--update URLs (GOVGRAPH_STORE, GOVGRAPH_UPDATE)"
+            ) from exc
+
+    def _query(self, sparql: str, accept: str, default_graphs=None, named_graphs=None) -> tuple[bytes, str]:
+        data: dict[str, str | list[str]] = {"query": sparql}
+        if default_graphs:
+            data["default-graph-uri"] = list(default_graphs)
+        if named_graphs:
+            data["named-graph-uri"] = list(named_graphs)
+        req = urllib.request.Request(
+            self.query_url,
+            data=urllib.parse.urlencode(data, doseq=True).encode(),
+            headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        return self._send(req, writing=False)
+
+    def _rows(self, sparql: str) -> list[dict]:
+        body, _ = self._query(sparql, "application/sparql-results+json")
+        return json.loads(body)["results"]["bindings"]
+
+    def _ask(self, sparql: str) -> bool:
+        body, _ = self._query(sparql, "application/sparql-results+json")
+        return bool(json.loads(body)["boolean"])
+
+    def _check_union(self) -> None:
+        """Once the store holds data, check that its default graph sees the named graphs."""
+        if self._union_checked:
+            return
+        if not self._ask("ASK { GRAPH ?g { ?s ?p ?o } }"):
+            return  # nothing stored yet: nothing to check
+        if not self._ask("ASK { ?s ?p ?o }"):
+            raise StoreError(
+                f"{self.query_url}: the server's default graph does not include the named graphs, "
+                "so queries would find nothing — serve it as their union "
+                "(oxigraph serve --union-default-graph; Fuseki: tdb2:unionDefaultGraph true)"
+            )
+        self._union_checked = True
+
+    # ------------------------------------------------------------------ the store protocol
 
     def replace_graph(self, name: str, data: Graph) -> None:
         if not self.update_url:
             raise StoreError(
-                f"{self.query_url}: no update endpoint — pass --update URL (e.g. Oxigraph's /update)"
+                f"{self.query_url}: no update endpoint — pass --update URL "
+                "(Oxigraph: http://HOST:7878/update; Virtuoso: the same /sparql URL)"
             )
-        self._post(self.update_url, {"update": replace_update(name, data)}, "*/*")
+        req = urllib.request.Request(
+            self.update_url,
+            data=replace_update(name, data).encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"},
+        )
+        self._send(req, writing=True)
 
     def query(
         self,
@@ -58,37 +173,49 @@ class RemoteStore:
     ) -> QueryResponse:
         if looks_like_update(sparql):
             raise QueryError("updates are not allowed here — the store is read-only for queries")
-        data: dict[str, str | list[str]] = {"query": sparql}
-        if default_graphs:
-            data["default-graph-uri"] = list(default_graphs)
-        if named_graphs:
-            data["named-graph-uri"] = list(named_graphs)
-        body, media = self._post(self.query_url, data, f"{results_type}, {graph_type};q=0.9")
-        if media in GRAPH_TYPES:
-            kind = "graph"
-        elif b'"boolean"' in body[:200] or b"<boolean>" in body[:400]:
-            kind = "boolean"
-        else:
-            kind = "solutions"
-        return QueryResponse(body, media, kind)
+        if not default_graphs:
+            self._check_union()
+        kind = query_form(sparql)
+        results_type = results_type if results_type in RESULTS_TYPES else "application/sparql-results+json"
+        graph_type = graph_type if graph_type in GRAPH_TYPES else "text/turtle"
+        want = graph_type if kind == "graph" else results_type
+        # Ask for what we want; accept anything we can convert from.
+        others = GRAPH_TYPES if kind == "graph" else {t: f for t, f in RESULTS_TYPES.items() if t != "text/csv"}
+        accept = ", ".join([want] + [f"{t};q=0.5" for t in others if t != want])
+        body, media = self._query(sparql, accept, default_graphs, named_graphs)
+        if media != want:
+            body = self._convert(body, media, want, kind)
+        return QueryResponse(body, want, kind)
+
+    def _convert(self, body: bytes, media: str, want: str, kind: str) -> bytes:
+        try:
+            if kind == "graph":
+                src = GRAPH_TYPES.get(media) or ox.RdfFormat.from_media_type(media)
+                if src is None:
+                    raise ValueError(f"unknown RDF media type {media}")
+                triples = (q.triple for q in ox.parse(body, format=src))
+                return ox.serialize(triples, format=GRAPH_TYPES[want])
+            src_r = RESULTS_TYPES.get(media)
+            if src_r is None or src_r == ox.QueryResultsFormat.CSV:
+                raise ValueError(f"cannot read results in {media}")
+            return ox.parse_query_results(body, format=src_r).serialize(format=RESULTS_TYPES[want])
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(
+                f"{self.query_url}: the server answered in {media}, which govgraph cannot convert to {want} ({exc})"
+            ) from exc
 
     def graphs(self) -> list[str]:
-        import json
-
-        body, _ = self._post(
-            self.query_url,
-            {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"},
-            "application/sparql-results+json",
-        )
-        return [b["g"]["value"] for b in json.loads(body)["results"]["bindings"]]
+        rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(b["g"]["value"] for b in rows if b["g"]["type"] == "uri")
 
     def dump(self, media_type: str) -> bytes:
-        body, _ = self._post(
-            self.query_url,
-            {"query": "CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"},
-            "application/n-triples",
-        )
-        return body
+        """Every quad, graph names kept: a SELECT over all named graphs, re-serialised."""
+        fmt = DATASET_TYPES.get(media_type, ox.RdfFormat.N_QUADS)
+        quads = [
+            ox.Quad(_term(b["s"]), _term(b["p"]), _term(b["o"]), _term(b["g"]))
+            for b in self._rows(_ALL_QUADS)
+        ]
+        return ox.serialize(quads, format=fmt)
 
     def close(self) -> None:
         pass
