@@ -21,7 +21,7 @@ from govgraph.graph.sparql import select
 from govgraph.graph.store import Store
 from govgraph.ingest.emit import doc_iri, emit
 from govgraph.ingest.extract import extract
-from govgraph.ingest.source import TEXT_SUFFIXES, Source, read_source
+from govgraph.ingest.source import Source, is_paper, read_source
 from govgraph.ontology import vocabulary
 from govgraph.ontology.namespace import GG
 
@@ -56,9 +56,9 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[SourceError]]:
     errors: list[SourceError] = []
     for p in paths:
         if p.is_dir():
-            found = sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES)
+            found = sorted(f for f in p.rglob("*") if f.is_file() and is_paper(f))
             if not found:
-                errors.append(SourceError(str(p), "this folder holds no papers (.txt, .md)", "point at a folder of board papers"))
+                errors.append(SourceError(str(p), "this folder holds no papers (.txt, .md, .pdf, .docx, .html, .xlsx, .csv)", "point at a folder of board papers"))
             files.extend(found)
         elif p.is_file():
             files.append(p)
