@@ -13,7 +13,7 @@ executive group never merge: their head nouns differ.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from rdflib import URIRef
@@ -269,15 +269,33 @@ class Resolver:
             kind = "person"
         toks = self.tokens(label)
         found = self._find(family_of(kind), label, toks)
-        if found:
-            entry, reason = found
-            if m.text.strip() != entry.label:
-                self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
-        else:
-            entry = self._new(kind, label, toks)
-            if m.text.strip() != label:
-                self.merges.append(Merge(m.text.strip(), str(entry.iri), label, "abbreviation expanded"))
-        return self.resolved(entry, parent)
+        entry = found[0] if found else self._new(kind, label, toks)
+        reason = self.explain(m.text.strip(), text, label, entry)
+        if reason:
+            self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
+        return replace(self.resolved(entry, parent), reason=reason)
+
+    def explain(self, written: str, inner: str, label: str, entry: Entry) -> str | None:
+        """Why `written` names `entry`, judged against its preferred label only, so the
+        answer is the same however often a paper is ingested."""
+        why: list[str] = []
+        if inner != written and not written.startswith(inner):
+            why.append("a part named within the name")
+        if label != inner:
+            why.append("abbreviation expanded")
+        if label != entry.label:
+            family = family_of(entry.kind)
+            toks, canon = self.tokens(label), self.tokens(entry.label)
+            if self.key(toks) == self.key(canon):
+                why.append("same words")
+            elif _tokens_match(toks, canon):
+                why.append("same words, some abbreviated")
+            elif family == "person" and self._person_initials([entry], toks):
+                why.append("same person: initials")
+            else:
+                score = fuzz.token_sort_ratio(" ".join(sorted(self.key(toks))), " ".join(sorted(self.key(canon))))
+                why.append(f"fuzzy match {score:.0f}/100" if score >= FUZZY_MIN else "a name an earlier paper gave it")
+        return "; ".join(why) or None
 
     def resolved(self, e: Entry, parent: Resolved | None) -> Resolved:
         types: tuple[URIRef, ...] = (CLASSES[e.kind],)

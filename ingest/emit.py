@@ -40,6 +40,7 @@ class Resolved:
     label: str
     parent: "Resolved | None" = None
     kind: URIRef | None = None  # gg:organisationKind for organisations
+    reason: str | None = None  # why the name became this node, when it differs from the label
 
 
 class Resolver(Protocol):
@@ -82,8 +83,8 @@ class Emitter:
 
     # -- evidence -------------------------------------------------------------
 
-    def fact(self, s: Node, p: URIRef, o: Node, span: Span) -> None:
-        """Add a triple and the passage that states it."""
+    def fact(self, s: Node, p: URIRef, o: Node, span: Span) -> URIRef:
+        """Add a triple and the passage that states it; returns the evidence node."""
         self.g.add((s, p, o))
         ev = URIRef(f"{self.doc}#ev-{digest(str(s), str(p), str(o), str(span.first), str(span.last), span.quote)}")
         g = self.g
@@ -96,6 +97,7 @@ class Emitter:
         g.add((ev, GG.lineEnd, Literal(span.last)))
         g.add((ev, GG.quote, Literal(span.quote)))
         g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#line={span.first - 1},{span.last}")))
+        return ev
 
     # -- documents ------------------------------------------------------------
 
@@ -213,7 +215,9 @@ class Emitter:
         if FOAF.Person in r.types:
             self.fact(r.iri, FOAF.name, Literal(r.label), m.span)
         if m.text.strip() != r.label:
-            self.fact(r.iri, SKOS.altLabel, Literal(m.text.strip()), m.span)
+            ev = self.fact(r.iri, SKOS.altLabel, Literal(m.text.strip()), m.span)
+            if r.reason:
+                self.g.add((ev, GG.mergeReason, Literal(r.reason)))
         if r.kind is not None:
             self.fact(r.iri, GG.organisationKind, r.kind, m.span)
         if r.parent is not None:
@@ -247,7 +251,8 @@ def emit(base: str, extraction: Extraction, resolve: Resolver, line_count: int, 
     for ab in extraction.abbreviations:
         r = resolve.lookup(Mention(ab.long, "any", ab.span))
         if r is not None and ab.short != r.label:
-            em.fact(r.iri, SKOS.altLabel, Literal(ab.short), ab.span)
+            ev = em.fact(r.iri, SKOS.altLabel, Literal(ab.short), ab.span)
+            em.g.add((ev, GG.mergeReason, Literal(ab.how)))
     return em.g
 
 

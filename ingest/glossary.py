@@ -23,7 +23,7 @@ def abbreviations(src: Source) -> list[Abbreviation]:
         for m in re.finditer(r"((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)", line):
             long, short = strip_alias(m.group(0))
             if short and _initials_fit(short, long):
-                found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0))))
+                found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0)), "defined in the text"))
     return list(found.values()) + _common_in_use(src, set(found))
 
 
@@ -39,7 +39,7 @@ def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
             m = rx.search(line)
             if m:
                 quote = line[max(0, m.start() - 60) : m.end() + 60].strip()
-                out.append(Abbreviation(short, long, Span(number, number, quote)))
+                out.append(Abbreviation(short, long, Span(number, number, quote), "a common abbreviation the paper uses"))
                 break
     return out
 
@@ -106,5 +106,5 @@ def spelling_variants(src: Source, names: set[str]) -> list[Abbreviation]:
             for m in rx.finditer(line):
                 variant = m.group(0)
                 if variant not in names and variant not in out and variant != name:
-                    out[variant] = Abbreviation(variant, name, Span(number, number, variant))
+                    out[variant] = Abbreviation(variant, name, Span(number, number, variant), "another spelling")
     return list(out.values())

@@ -39,9 +39,12 @@ class Mention:
 
 @dataclass(frozen=True)
 class Abbreviation:
+    """Another name for something, and how the paper gives it (`how`)."""
+
     short: str
     long: str
     span: Span
+    how: str = "the paper's abbreviations"
 
 
 @dataclass

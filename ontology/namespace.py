@@ -75,6 +75,7 @@ class GG(DefinedNamespace):
     lineStart: URIRef
     measures: URIRef
     meetingOf: URIRef
+    mergeReason: URIRef
     nhs_body: URIRef
     nhs_trust: URIRef
     not_started: URIRef

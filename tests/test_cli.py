@@ -121,3 +121,10 @@ def test_layers_contract_holds() -> None:
     lint = Path(sys.executable).parent / "lint-imports"
     r = subprocess.run([str(lint), "--config", str(ROOT / "pyproject.toml")], capture_output=True, text=True, cwd=ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_aliases_lists_merges_with_reasons(store: Path) -> None:
+    r = gg("aliases", "--store", str(store))
+    assert r.returncode == 0, r.stderr
+    assert "Place Forum – Cov and Warks" in r.stdout and "some abbreviated" in r.stdout
+    assert "HWBB" in r.stdout
