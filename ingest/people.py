@@ -73,6 +73,12 @@ def org_like(text: str) -> bool:
     return k == "organisation" or k in BODY_KINDS or k in PROGRAMME_KINDS or is_acronym(text) or bool(organisation_kind(text))
 
 
+_ROLE_THEN_ORG = re.compile(
+    r"(.*?\b(?:Officer|Director|Executive|Manager|Lead|Head|Chair|Chairman|Chairperson|Leader|Commissioner"
+    r"|Nurse|Consultant|Adviser|Advisor|Secretary|President|Dean|Chancellor|Superintendent|Constable))\s+((?:NHS|The)\b.*|[A-Z].*)"
+)
+
+
 @dataclass
 class _Person:
     name: str
@@ -103,7 +109,11 @@ def parse_people(text: str) -> list[_Person]:
                         person.role = note
                 people.append(person)
             elif prev is not None:
-                if prev.role is None and prev.org is None and not org_like(piece):
+                post = _ROLE_THEN_ORG.fullmatch(piece)
+                if prev.role is None and prev.org is None and post and org_like(post[2]):
+                    # 'Chief Officer NHS Warwickshire North': a post run into its organisation
+                    prev.role, prev.org = post[1], post[2]
+                elif prev.role is None and prev.org is None and not org_like(piece):
                     prev.role = piece
                 elif prev.org is None:
                     prev.org = piece
