@@ -91,10 +91,20 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
     return out
 
 
+_PERSON = re.compile(r"\s*((?:(?:Cllr|Councillor|Dr|Professor|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})")
+
+
+@cache
+def _person_verb(verb: Verb) -> re.Pattern[str]:
+    return re.compile(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{verb.pattern.pattern[4:-4]})\s*", re.IGNORECASE)
+
+
+# Patterns match at a position in the line, never on a slice of it: slicing the rest of
+# the line for every name made one long line quadratic.
 def _person_after(line: str, start: int) -> tuple[int, str] | None:
-    m = re.match(r"\s*((?:(?:Cllr|Councillor|Dr|Professor|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})", line[start:])
+    m = _PERSON.match(line, start)
     if m and is_person_name(m.group(1)):
-        return start + m.end(), m.group(1)
+        return m.end(), m.group(1)
     return None
 
 
@@ -105,17 +115,17 @@ def relations(src: Source) -> list[Relation]:
             continue  # tables are read by their own extractors
         found = names_in(line)
         for a_idx, (_, a_end, a_text) in enumerate(found):
-            rest = found[a_idx + 1 :]
+            rest = found[a_idx + 1 : a_idx + 2]
             for verb in verbs():
                 if verb.person:
-                    m = re.match(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{verb.pattern.pattern[4:-4]})\s*",
-                                 line[a_end:], re.IGNORECASE)
-                    hit = _person_after(line, a_end + m.end()) if m else None
+                    m = _person_verb(verb).match(line, a_end)
+                    hit = _person_after(line, m.end()) if m else None
                     if hit:
                         # "X reports to Y and is chaired by P": P chairs the sentence's subject.
                         if m and m.group(1) and "and" in m.group(1):
                             a_text = found[0][2]
-                        subj = Mention(a_text, kind_of(a_text), Span(number, number, line[:hit[0]].strip()[-300:]))
+                        quote = line[max(0, hit[0] - 300) : hit[0]].strip()
+                        subj = Mention(a_text, kind_of(a_text), Span(number, number, quote))
                         obj = Mention(hit[1], "person", subj.span)
                         out.append(Relation(subj, verb.predicate, obj, subj.span))
                     continue

@@ -59,12 +59,29 @@ def column_field(header: str) -> str | None:
     for fld, names in cols.items():
         if h in names:
             return fld
-    best: tuple[int, str | None] = (0, None)
-    for fld, names in cols.items():
-        for n in names:
-            if len(n) > best[0] and len(n) >= 3 and (h.startswith(n + " ") or h.endswith(" " + n)):
-                best = (len(n), fld)
-    return best[1]
+    # Else the longest name (first listed on a tie) the header starts or ends with as a
+    # whole word. Only spaces within a name's length of either end can start or end one,
+    # so a long cell costs no more than a short one.
+    affixes, longest = _affixes()
+    best: tuple[int, int, str | None] = (0, 0, None)
+    for k in [*range(min(longest + 1, len(h))), *range(max(0, len(h) - longest - 1), len(h))]:
+        if h[k] != " ":
+            continue
+        for n in (h[:k], h[k + 1 :]):
+            hit = affixes.get(n)
+            if hit and (len(n), -hit[0]) > best[:2]:
+                best = (len(n), -hit[0], hit[1])
+    return best[2]
+
+
+@cache
+def _affixes() -> tuple[dict[str, tuple[int, str]], int]:
+    """Header names of three letters or more -> (listing order, field); the longest name's length."""
+    out: dict[str, tuple[int, str]] = {}
+    for order, (fld, n) in enumerate((f, n) for f, names in config().columns.items() for n in names):
+        if len(n) >= 3:
+            out.setdefault(n, (order, fld))
+    return out, max((len(n) for n in out), default=0)
 
 
 def header_map(cells: list[str]) -> dict[int, str] | None:
