@@ -162,7 +162,7 @@ def _text_line(words: list[dict], page: int, width: float, height: float) -> Tex
 
 def _table(page, table, number: int) -> TableBlock:
     """A ruled table's rows, each cell's paragraphs told apart by the gaps between them."""
-    words = page.crop(table.bbox, strict=False).extract_words(x_tolerance=1.5, y_tolerance=3, extra_attrs=["size"])
+    words = page.within_bbox(table.bbox, strict=False).extract_words(x_tolerance=1.5, y_tolerance=3, extra_attrs=["size"])
     rows: list[list[str]] = []
     for row in table.rows:
         cells = []
@@ -323,7 +323,7 @@ def _continue_table(out: Lines, first_rows: list[list[str]], block: TableBlock) 
     rows = rows[i:]
     if rows and not rows[0][0].strip() and any(c.strip() for c in rows[0]) and last_index >= 0:
         prev = out.lines[last_index].split("\t")
-        if len(prev) == len(rows[0]) and prev[0].strip() and prev not in first_rows:
+        if len(prev) == len(rows[0]) and prev[0].strip() and prev not in first_rows[:i]:
             merged = [_merge_cell(a, b) for a, b in zip(prev, rows[0])]
             out.lines[last_index] = "\t".join(merged)
             rows = rows[1:]
