@@ -141,16 +141,28 @@ def write_table(columns: list[str], rows: list[list[str]], fmt: str) -> str:
 @store_option
 @update_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="The day to answer as at (YYYY-MM-DD; default today), for queries that use ?asAt, e.g. overdue.")
 @guarded
-def query(name: str, store: str | None, update: str | None, fmt: str) -> None:
+def query(name: str, store: str | None, update: str | None, fmt: str, as_at) -> None:
     """Answer a competency question NAME (see `govgraph queries`) or run a .rq FILE."""
+    import re
+    from datetime import date
+
+    from rdflib import XSD, Literal
+
     from govgraph.graph import queries
     from govgraph.graph.sparql import select
 
     sparql = queries.load(name)
+    bindings = None
+    if re.search(r"\?asAt\b", sparql):
+        bindings = {"asAt": Literal((as_at.date() if as_at else date.today()).isoformat(), datatype=XSD.date)}
+    elif as_at is not None:
+        raise click.UsageError(f"--as-at: the query {name!r} takes no date (it never uses ?asAt)")
     st = open_for(settings_for(store, update), read_only=True)
     try:
-        table = select(st, sparql)
+        table = select(st, sparql, bindings)
     finally:
         st.close()
     click.echo(write_table(table.columns, [table.values(r) for r in table.rows], fmt), nl=False)

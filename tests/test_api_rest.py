@@ -34,7 +34,7 @@ def all_actions(client) -> list[dict]:
 def test_queries_lists_the_competency_questions(client) -> None:
     listed = client.get("/queries").json()
     assert [q["name"] for q in listed] == queries.names()
-    assert len(listed) == 18
+    assert len(listed) >= 18  # the contract's 18, and the answers beyond them
     assert all(q["question"].endswith("?") or "?" in q["question"] for q in listed)
 
 

@@ -35,8 +35,8 @@ COLUMNS = {
 }
 
 
-def test_the_shipped_queries_are_the_contract_ones() -> None:
-    assert sorted(queries.names()) == sorted(COLUMNS)
+def test_the_shipped_queries_include_the_contract_ones() -> None:
+    assert set(COLUMNS) <= set(queries.names())  # more may ship (overdue, gaps, unanswered ...)
     if CONTRACT.exists():  # the contract beside the repo, when there is one
         table = dict(re.findall(r"^\| `([a-z-]+)` \|[^|]*\| `([^`]*)` \|", CONTRACT.read_text(), re.M))
         assert table == COLUMNS
