@@ -8,6 +8,7 @@ from collections import Counter
 import dataclasses
 
 from govgraph.ingest.cover import extract_reports
+from govgraph.ingest.indicators import extract_indicators
 from govgraph.ingest.governance import relations
 from govgraph.ingest.review import extract_review
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
@@ -39,6 +40,7 @@ def extract(src: Source) -> Extraction:
     ex.records.extend(relations(src))
     ex.records.extend(extract_meetings(src))
     ex.records.extend(extract_reports(src))
+    ex.records.extend(extract_indicators(src))
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:

@@ -204,3 +204,34 @@ class Relation:
     predicate: str
     object: Mention
     span: Span
+
+
+# -- indicators (RDF Data Cube) -------------------------------------------------------
+
+
+@dataclass
+class Observation:
+    """One value of an indicator: its period and kind (baseline, actual, plan, target)
+    as the table's header gives them. `key` names the node."""
+
+    key: Cell
+    span: Span
+    period: Cell
+    kind: Cell
+    value: Cell
+
+
+@dataclass
+class Indicator:
+    """A row of an indicator table. A breakdown row ('Ambition', 'Routes' under one
+    indicator) is an indicator of its own, `parent` naming the one it breaks down."""
+
+    name: Cell
+    span: Span
+    code: Cell | None = None
+    alt: list[Cell] = field(default_factory=list)
+    unit: Cell | None = None
+    definition: Cell | None = None
+    measures: list[Cell] = field(default_factory=list)
+    observations: list[Observation] = field(default_factory=list)
+    parent: str | None = None
