@@ -74,7 +74,7 @@ def sniff(data: bytes, path: Path) -> str:
     """Which reader a file needs: 'pdf', 'docx', 'xlsx', 'csv', 'html' or 'text', from
     its first bytes and, where those agree or say nothing, its suffix."""
     name, suffix = str(path), path.suffix.lower()
-    if not data.strip():
+    if not data.strip() and suffix not in TEXT_SUFFIXES:
         raise SourceError(name, "the file is empty", "download or export the paper again")
     if b"%PDF-" in data[:1024]:
         return "pdf"
@@ -127,7 +127,7 @@ def read_source(path: Path) -> Source:
         raise SourceError(str(path), "this is a folder", "pass it as a folder of papers") from exc
     except OSError as exc:
         raise SourceError(str(path), f"cannot read the file ({exc.strerror})", "check its permissions") from exc
-    kind = "text" if not data and path.suffix.lower() in TEXT_SUFFIXES else sniff(data, path)
+    kind = sniff(data, path)
     if kind == "text":
         text = decode(data, str(path))
         return Source(str(path), doc_id_for(path), tuple(text.splitlines()))

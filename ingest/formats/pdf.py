@@ -122,23 +122,26 @@ def _lines_of(words: list[dict]) -> list[list[dict]]:
     return [sorted(line, key=lambda w: w["x0"]) for line in lines]
 
 
-def _join_words(words: list[dict], marks: bool = True) -> str:
-    """Words as text: a space where the gap says so, `**` around bold runs."""
+_ITALIC = re.compile(r"italic|oblique", re.I)
+
+
+def _join_words(words: list[dict], marks: tuple[str, str, re.Pattern[str]] | None = None) -> str:
+    """Words as text: a space where the gap says so, and `open`/`close` marks around runs
+    whose font matches `pattern` (bold as `**` in prose, italics as <i> in table cells)."""
+    opener, closer, pattern = marks or ("**", "**", _BOLD)
     out: list[str] = []
-    bold_open = False
+    open_ = False
     for i, w in enumerate(words):
-        bold = marks and bool(_BOLD.search(w.get("fontname", "")))
+        on = bool(pattern.search(w.get("fontname", "")))
         sep = "" if i == 0 or w["x0"] - words[i - 1]["x1"] < 0.15 * w["size"] else " "
-        if bold != bold_open:
-            out.append("**" if bold_open else sep + "**")
-            if bold_open:
-                out.append(sep)
-            bold_open = bold
+        if on != open_:
+            out.append(closer + sep if open_ else sep + opener)
+            open_ = on
         else:
             out.append(sep)
         out.append(w["text"])
-    if bold_open:
-        out.append("**")
+    if open_:
+        out.append(closer)
     return "".join(out)
 
 
@@ -162,7 +165,8 @@ def _text_line(words: list[dict], page: int, width: float, height: float) -> Tex
 
 def _table(page, table, number: int) -> TableBlock:
     """A ruled table's rows, each cell's paragraphs told apart by the gaps between them."""
-    words = page.within_bbox(table.bbox, strict=False).extract_words(x_tolerance=1.5, y_tolerance=3, extra_attrs=["size"])
+    words = page.within_bbox(table.bbox, strict=False).extract_words(
+        x_tolerance=1.5, y_tolerance=3, extra_attrs=["fontname", "size"])
     rows: list[list[str]] = []
     for row in table.rows:
         cells = []
@@ -186,7 +190,7 @@ def _paragraphs(lines: list[list[dict]]) -> list[str]:
         top = min(w["top"] for w in line)
         if prev_bottom is None or top - prev_bottom > 0.5 * size:
             paras.append([])
-        paras[-1].append(_join_words(line, marks=False))
+        paras[-1].append(_join_words(line, ("<i>", "</i>", _ITALIC)))
         prev_bottom = max(w["bottom"] for w in line)
     return [_join_lines(p) for p in paras]
 
