@@ -235,6 +235,37 @@ def aliases(store: str | None, update: str | None) -> None:
     click.echo(write_table(table.columns, [table.values(r) for r in table.rows], "table"), nl=False)
 
 
+@main.command("diff")
+@click.argument("first")
+@click.argument("second")
+@store_option
+@update_option
+@click.option("--format", "fmt", type=click.Choice(("text", "json", "html")), default="text", show_default=True,
+              help="html is a self-contained page that highlights each change.")
+@click.option("--out", type=click.Path(path_type=Path), default=None, help="File to write (default: stdout).")
+@guarded
+def diff_command(first: str, second: str, store: str | None, update: str | None, fmt: str, out: Path | None) -> None:
+    """What changed from FIRST to SECOND: two versions of a plan (papers by doc id, file
+    name or IRI: actions added or dropped, closed, status moves, re-dated, lead and
+    governance changes) or two meetings of one body (membership and attendance)."""
+    from govgraph.graph.diff import as_dict, as_html, as_text, diff
+
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        d = diff(st, first, second)
+    finally:
+        st.close()
+    text = {"text": as_text, "html": as_html,
+            "json": lambda x: json.dumps(as_dict(x), indent=2, ensure_ascii=False) + "\n"}[fmt](d)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        from govgraph.graph.export import write_atomic
+
+        write_atomic(out, text.encode("utf-8"))
+        click.echo(f"wrote {out}")
+
+
 @main.command()
 @store_option
 @update_option

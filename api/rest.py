@@ -6,20 +6,23 @@ Filters from the URL reach SPARQL only as bound values, or are applied to the ro
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from enum import Enum
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, Field
+from rdflib import XSD, Literal
 
 from govgraph.api import dates
 from govgraph.api.conneg import CSV, JSON, TSV, TURTLE
 from govgraph.api.errors import ApiError, responses
 from govgraph.api.execute import TRUNCATED_HEADER, Executor, rq
 from govgraph.api.terms import Site, value
+from govgraph.graph import diff as graph_diff
 from govgraph.graph import queries
-from govgraph.graph.sparql import Table
+from govgraph.graph.sparql import Table, with_bindings
 
 SEP = " | "
 
@@ -117,6 +120,11 @@ class AnswerFormat(str, Enum):
     tsv = "tsv"
 
 
+class DiffFormat(str, Enum):
+    json = "json"
+    html = "html"
+
+
 DAY = r"^\d{4}-\d{2}-\d{2}$"
 
 
@@ -171,10 +179,18 @@ def router(executor: Executor, site: Site) -> APIRouter:
     def run_query(
         name: Annotated[str, Path(description="A name from GET /queries, e.g. `actions`.")],
         format: Annotated[AnswerFormat, Query(description="json (default), csv or tsv")] = AnswerFormat.json,
+        as_at: Annotated[str | None, Query(
+            pattern=DAY, description="The day to answer as at (YYYY-MM-DD; default today), for queries that "
+            "use it, e.g. `overdue`.", json_schema_extra={"format": "date"})] = None,
     ):
         if name not in queries.names():
             raise ApiError(404, "not_found", f"no query named {name!r} — GET /queries lists them")
         text = queries.load(name)
+        day = _day(as_at, "as_at")
+        if re.search(r"\?asAt\b", text):
+            text = with_bindings(text, {"asAt": Literal((day or date.today()).isoformat(), datatype=XSD.date)})
+        elif day is not None:
+            raise ApiError(400, "bad_parameter", f"as_at: the query {name!r} takes no date")
         media = {AnswerFormat.json: JSON, AnswerFormat.csv: CSV, AnswerFormat.tsv: TSV}[format]
         ans = executor.query(text, media, TURTLE)
         headers = {TRUNCATED_HEADER: f"answer cut to the first {executor.row_cap} rows"} if ans.truncated else {}
@@ -183,6 +199,30 @@ def router(executor: Executor, site: Site) -> APIRouter:
             return Response(ans.body, media_type=f"{media}; charset=utf-8", headers=headers)
         cols, rows = _rows(ans.body)
         return QueryAnswer(name=name, question=queries.describe(text), columns=cols, rows=rows, truncated=ans.truncated)
+
+    # ---- change between two papers or meetings -----------------------------------
+
+    @r.get(
+        "/diff",
+        summary="What changed between two papers or two meetings",
+        description="Two versions of a plan (papers by doc id, file name or IRI): actions added or dropped, "
+        "closed or reopened, status moves, re-dated due dates, lead and governance changes. Two meetings of "
+        "one body (IRI or its last path segment): membership and attendance. Each change cites the paper and "
+        "line on either side. JSON by default; `?format=html` for a self-contained page that highlights "
+        "each change.",
+        responses={**responses(400, 503), 200: {"content": {"text/html": {}}}},
+    )
+    def diff_route(
+        a: Annotated[str, Query(description="The earlier paper or meeting.")],
+        b: Annotated[str, Query(description="The later paper or meeting.")],
+        format: Annotated[DiffFormat, Query(description="json (default) or html")] = DiffFormat.json,
+    ):
+        d = executor.run(lambda: graph_diff.diff(executor.store, a, b))
+        if format is DiffFormat.html:
+            return Response(graph_diff.as_html(d), media_type="text/html; charset=utf-8",
+                            headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                                     "frame-ancestors *", "X-Content-Type-Options": "nosniff"})
+        return graph_diff.as_dict(d)
 
     # ---- bodies -------------------------------------------------------------------
 
