@@ -25,14 +25,13 @@ from typing import Sequence
 import pyoxigraph as ox
 from rdflib import Graph
 
-from govgraph.errors import QueryError, StoreError
+from govgraph.errors import GovGraphError, QueryError, StoreError
 from govgraph.graph.store import (
     DATASET_TYPES,
     GRAPH_TYPES,
     RESULTS_TYPES,
     QueryResponse,
     looks_like_update,
-    replace_update,
 )
 
 _TIMEOUT_S = 120
@@ -41,7 +40,35 @@ _FORM = re.compile(
     re.IGNORECASE,
 )
 _ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
+_COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _NOT_AN_ENDPOINT = (404, 405, 406, 415)
+# Triples per INSERT DATA operation: Virtuoso's parser runs out of stack near 5,000.
+_CHUNK = 2000
+
+
+def replace_request(name: str, data: Graph, *, virtuoso: bool = False) -> str:
+    """One update request: drop the graph, then insert its content in operations of
+    at most _CHUNK triples (still one request, so applied as one on a conforming server).
+    For Virtuoso, `sql:big-data-const 1` passes each block as data rather than SQL text,
+    which it otherwise caps at 10,000 lines (about 2,000 triples)."""
+    lines = data.serialize(format="nt").splitlines()
+    ops = [f"DROP SILENT GRAPH <{name}>"]
+    for i in range(0, len(lines), _CHUNK):
+        block = "\n".join(lines[i : i + _CHUNK])
+        ops.append(f"INSERT DATA {{ GRAPH <{name}> {{\n{block}\n}} }}")
+    prologue = "define sql:big-data-const 1\n" if virtuoso else ""
+    return prologue + " ;\n".join(ops)
+
+
+# Graphs a Virtuoso server holds for itself; they are not govgraph's, so graphs() and
+# dump() leave them out (queries over the union default graph still see them).
+_SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                  "http://localhost:8890/DAV/", "http://localhost:8890/sparql",
+                  "http://www.w3.org/2002/07/owl#")
+
+
+def _system(graph: str) -> bool:
+    return graph in _SYSTEM_GRAPHS
 
 
 def query_form(sparql: str) -> str:
@@ -74,6 +101,7 @@ class RemoteStore:
         self.update_url = update_url
         self.timeout_s = timeout_s
         self._union_checked = False
+        self._server = ""  # the Server header last seen, to recognise Virtuoso
 
     # ------------------------------------------------------------------ transport
 
@@ -81,9 +109,15 @@ class RemoteStore:
         url = req.full_url.split("?")[0]
         try:
             with urllib.request.urlopen(req, timeout=self.timeout_s) as resp:
+                self._server = resp.headers.get("Server", "")
                 return resp.read(), resp.headers.get_content_type()
         except urllib.error.HTTPError as exc:
             detail = " ".join(exc.read().decode("utf-8", "replace").split())[:500]
+            if writing and "permission" in detail.lower():
+                raise StoreError(
+                    f"{url}: the server does not let this account update ({exc.code}: {detail[:200]}) — "
+                    'grant it (Virtuoso: isql-vt 1111 dba PASSWORD exec="GRANT SPARQL_UPDATE TO \\"SPARQL\\";")'
+                ) from exc
             if exc.code in (401, 403):
                 raise StoreError(
                     f"{url}: the server refused access ({exc.code}: {detail}) — "
@@ -149,6 +183,14 @@ class RemoteStore:
 
     # ------------------------------------------------------------------ the store protocol
 
+    def _is_virtuoso(self) -> bool:
+        if not self._server:
+            try:
+                self._ask("ASK {}")
+            except GovGraphError:
+                pass  # the write itself will report the problem
+        return self._server.lower().startswith("virtuoso")
+
     def replace_graph(self, name: str, data: Graph) -> None:
         if not self.update_url:
             raise StoreError(
@@ -157,7 +199,7 @@ class RemoteStore:
             )
         req = urllib.request.Request(
             self.update_url,
-            data=replace_update(name, data).encode("utf-8"),
+            data=replace_request(name, data, virtuoso=self._is_virtuoso()).encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"},
         )
         self._send(req, writing=True)
@@ -206,15 +248,31 @@ class RemoteStore:
 
     def graphs(self) -> list[str]:
         rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-        return sorted(b["g"]["value"] for b in rows if b["g"]["type"] == "uri")
+        return sorted(b["g"]["value"] for b in rows if b["g"]["type"] == "uri" and not _system(b["g"]["value"]))
 
     def dump(self, media_type: str) -> bytes:
         """Every quad, graph names kept: a SELECT over all named graphs, re-serialised."""
         fmt = DATASET_TYPES.get(media_type, ox.RdfFormat.N_QUADS)
-        quads = [
-            ox.Quad(_term(b["s"]), _term(b["p"]), _term(b["o"]), _term(b["g"]))
-            for b in self._rows(_ALL_QUADS)
-        ]
+        rows = self._rows(_ALL_QUADS)
+        # Some servers cut every answer at a row limit (Virtuoso: ResultSetMaxRows,
+        # 10,000 by default) without saying so: count, and page in a stable order if cut.
+        total = int(self._rows(_COUNT_QUADS)[0]["n"]["value"])
+        if len(rows) < total:
+            page, rows = len(rows), []
+            try:
+                while len(rows) < total:
+                    got = self._rows(f"{_ALL_QUADS} ORDER BY ?g ?s ?p ?o LIMIT {page} OFFSET {len(rows)}")
+                    if not got:
+                        break
+                    rows.extend(got)
+            except GovGraphError as exc:
+                raise StoreError(
+                    f"{self.query_url}: the server cut the dump at {page} of {total} quads and refused to "
+                    "page past it — raise its row limit (Virtuoso: ResultSetMaxRows and MaxSortedTopRows "
+                    f"in virtuoso.ini [SPARQL] and [Parameters]) ({exc})"
+                ) from exc
+        quads = [ox.Quad(_term(b["s"]), _term(b["p"]), _term(b["o"]), _term(b["g"]))
+                 for b in rows if not _system(b["g"]["value"])]
         return ox.serialize(quads, format=fmt)
 
     def close(self) -> None:
