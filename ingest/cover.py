@@ -8,6 +8,7 @@ a lone 'Date:' line elsewhere is not one. The labels live in meeting.toml [cover
 from __future__ import annotations
 
 import re
+from functools import cache, lru_cache
 from dataclasses import dataclass, field
 
 from govgraph.ingest.names import BODY_KINDS, kind_of
@@ -24,15 +25,22 @@ def _bare(line: str) -> str:
     return clean(re.sub(r"^\s*(?:#+|[-•*]\s)\s*", "", line))
 
 
-def _label(text: str) -> tuple[str, str] | None:
+@cache
+def _label_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every label (longest first), and each label's field."""
     spec = cues()["cover"]
-    pairs = sorted(((w, f) for f in FIELDS for w in spec[f]), key=lambda p: len(p[0]), reverse=True)
-    for word, fname in pairs:
-        pattern = re.escape(word).replace(r"\ ", r"\s+")
-        m = re.match(rf"{pattern}\s*[:?]\s*(.*)$", text, re.I)
-        if m:
-            return fname, m[1].strip()
-    return None
+    fields = {re.sub(r"\s+", " ", w.lower()): f for f in FIELDS for w in spec[f]}
+    words = sorted(fields, key=len, reverse=True)
+    alternatives = "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words)
+    return re.compile(rf"({alternatives})\s*[:?]\s*(.*)$", re.I), fields
+
+
+def _label(text: str) -> tuple[str, str] | None:
+    rx, fields = _label_pattern()
+    m = rx.match(text)
+    if m is None:
+        return None
+    return fields[re.sub(r"\s+", " ", m[1].lower())], m[2].strip()
 
 
 @dataclass
@@ -42,6 +50,7 @@ class _Sheet:
     last: int = 0
 
 
+@lru_cache(maxsize=8)
 def _sheets(src: Source) -> list[_Sheet]:
     sheets: list[_Sheet] = []
     cur: _Sheet | None = None

@@ -98,11 +98,17 @@ def spelling_variants(src: Source, names: set[str]) -> list[Abbreviation]:
     it stands: 'Health and Well Being Board' for 'Health and Wellbeing Board'."""
     out: dict[str, Abbreviation] = {}
     canon = {re.sub(r"well[\s-]*being", "wellbeing", n, flags=re.I) for n in names}
+    lowered = [line.lower() for line in src.lines]
     for name in sorted(canon):
         rx = _flexible(name)
         if rx is None:
             continue
+        anchor = max(re.findall(r"[A-Za-z0-9]+", name), key=len).lower()
+        if anchor == "wellbeing":
+            anchor = "well"
         for number, line in enumerate(src.lines, 1):
+            if anchor not in lowered[number - 1]:
+                continue  # the name's longest word is not on this line: no spelling of it is
             for m in rx.finditer(line):
                 variant = m.group(0)
                 if variant not in names and variant not in out and variant != name:
