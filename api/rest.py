@@ -20,6 +20,7 @@ from govgraph.api.conneg import CSV, JSON, TSV, TURTLE
 from govgraph.api.errors import ApiError, responses
 from govgraph.api.execute import TRUNCATED_HEADER, Executor, rq
 from govgraph.api.terms import Site, value
+from govgraph.errors import QueryError
 from govgraph.graph import diff as graph_diff
 from govgraph.graph import queries
 from govgraph.graph.sparql import Table, with_bindings
@@ -210,14 +211,21 @@ def router(executor: Executor, site: Site) -> APIRouter:
         "one body (IRI or its last path segment): membership and attendance. Each change cites the paper and "
         "line on either side. JSON by default; `?format=html` for a self-contained page that highlights "
         "each change.",
-        responses={**responses(400, 503), 200: {"content": {"text/html": {}}}},
+        responses={**responses(400, 404, 503), 200: {"content": {"text/html": {}}}},
     )
     def diff_route(
-        a: Annotated[str, Query(description="The earlier paper or meeting.")],
-        b: Annotated[str, Query(description="The later paper or meeting.")],
+        a: Annotated[str, Query(min_length=1, description="The earlier paper or meeting.")],
+        b: Annotated[str, Query(min_length=1, description="The later paper or meeting.")],
         format: Annotated[DiffFormat, Query(description="json (default) or html")] = DiffFormat.json,
     ):
-        d = executor.run(lambda: graph_diff.diff(executor.store, a, b))
+        def sides():
+            try:
+                return graph_diff.resolve(executor.store, a), graph_diff.resolve(executor.store, b)
+            except QueryError as exc:
+                raise ApiError(404, "not_found", str(exc)) from None
+
+        first, second = executor.run(sides)
+        d = executor.run(lambda: graph_diff.compare(executor.store, first, second))
         if format is DiffFormat.html:
             return Response(graph_diff.as_html(d), media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "

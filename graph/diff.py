@@ -231,13 +231,17 @@ def diff_meetings(store: Store, a: Side, b: Side) -> Diff:
 
 def diff(store: Store, ref_a: str, ref_b: str) -> Diff:
     """Compare two papers (their plans' actions) or two meetings of one body."""
-    a, body_a = resolve(store, ref_a)
-    b, body_b = resolve(store, ref_b)
+    return compare(store, resolve(store, ref_a), resolve(store, ref_b))
+
+
+def compare(store: Store, first: tuple[Side, str | None], second: tuple[Side, str | None]) -> Diff:
+    """`diff` for sides already resolved (each with the body of a meeting)."""
+    (a, body_a), (b, body_b) = first, second
     if a.kind != b.kind:
-        raise QueryError(f"{ref_a} is a {a.kind} and {ref_b} a {b.kind} — compare two papers or two meetings")
+        raise QueryError(f"{a.name} is a {a.kind} and {b.name} a {b.kind} — compare two papers or two meetings")
     if a.kind == "meeting":
         if body_a != body_b:
-            raise QueryError(f"{ref_a} and {ref_b} are meetings of different bodies — compare two meetings of one body")
+            raise QueryError(f"{a.name} and {b.name} are meetings of different bodies — compare two meetings of one body")
         return diff_meetings(store, a, b)
     return diff_plans(store, a, b)
 

@@ -381,4 +381,5 @@ def test_rest_diff(client) -> None:
     assert len(r.json()["changes"]) == 9
     page = client.get("/diff", params={"a": "plan-2018-10.txt", "b": "plan-2019-03.txt", "format": "html"})
     assert page.headers["content-type"].startswith("text/html") and "<ins>" in page.text
-    assert_error(client.get("/diff", params={"a": "nope", "b": "plan-2019-03.txt"}), 400, "bad_query")
+    assert_error(client.get("/diff", params={"a": "nope", "b": "plan-2019-03.txt"}), 404, "not_found")
+    assert_error(client.get("/diff", params={"a": "plan-2018-10.txt", "b": f"{BASE}meeting/none"}), 404, "not_found")
