@@ -32,6 +32,8 @@ def read_docx(data: bytes, path: str) -> Read:
                           "open it in Word and save it again, or export it as PDF") from exc
     out = Lines()
     numbering = _Numbering(doc)
+    # Style names by id, looked up once: python-docx's paragraph.style scans every style.
+    numbering.styles = {st.style_id: st.name or "" for st in doc.styles}
     for block in _blocks(doc.element.body):
         if block.tag == qn("w:tbl"):
             out.blank()
@@ -72,6 +74,7 @@ class _Numbering:
     """Which list levels number their items (decimal) rather than bullet them."""
 
     def __init__(self, doc) -> None:
+        self.styles: dict[str, str] = {}
         self.formats: dict[tuple[str, str], str] = {}
         self.counters: dict[tuple[str, str], int] = {}
         try:
@@ -89,11 +92,14 @@ class _Numbering:
                 for ilvl, fmt in abstract.get(ref.get(qn("w:val")), {}).items():
                     self.formats[(num.get(qn("w:numId")), ilvl)] = fmt
 
+    def style(self, par: Paragraph) -> str:
+        return self.styles.get(par._p.style or "", "")
+
     def prefix(self, par: Paragraph) -> tuple[int, str] | None:
         """(level, '- ' or '3. ') for a list paragraph, else None."""
         ppr = par._p.pPr
         num_pr = ppr.numPr if ppr is not None else None
-        style = par.style.name if par.style is not None else ""
+        style = self.style(par)
         m = _LIST_STYLE.match(style or "")
         if num_pr is None or num_pr.numId is None:
             if m and not style.lower().startswith("list paragraph"):
@@ -118,7 +124,7 @@ class _Numbering:
 
 
 def _paragraph_lines(par: Paragraph, numbering: _Numbering) -> list[str]:
-    style = par.style.name if par.style is not None else ""
+    style = numbering.style(par)
     heading = _HEADING.match(style or "")
     if heading or (style or "").lower() == "title":
         text = fold(_runs_text(par, marks=False))
