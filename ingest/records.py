@@ -235,3 +235,43 @@ class Indicator:
     measures: list[Cell] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     parent: str | None = None
+
+
+# -- strategies, frameworks and plans --------------------------------------------------
+
+
+@dataclass
+class Objective:
+    text: Cell
+    span: Span
+
+
+@dataclass
+class Priority:
+    """A priority (or theme) of a strategy. `strategy` (the strategy's key) only builds
+    its IRI, so one priority listed twice in a paper is one node."""
+
+    title: Cell
+    span: Span
+    strategy: Cell
+    number: Cell | None = None
+    objectives: list[Objective] = field(default_factory=list)
+    outcomes: list[Cell] = field(default_factory=list)
+
+
+@dataclass
+class Strategy:
+    """A strategy, framework or plan a paper presents or names. `kind` is Strategy,
+    Framework or Plan; `key` (name and period, without the home place) names the node."""
+
+    title: Cell
+    span: Span
+    kind: Cell
+    key: Cell
+    period: Cell | None = None
+    status: Cell | None = None
+    owner: list[Mention] = field(default_factory=list)
+    alt: list[Cell] = field(default_factory=list)
+    priorities: list[Priority] = field(default_factory=list)
+    objectives: list[Objective] = field(default_factory=list)
+    outcomes: list[Cell] = field(default_factory=list)

@@ -109,6 +109,7 @@ class GG(DefinedNamespace):
     sourceFile: URIRef
     start: URIRef
     status: URIRef
+    strategyStatus: URIRef
     successMeasure: URIRef
     target: URIRef
     theme: URIRef

@@ -1,0 +1,489 @@
+"""Strategies, frameworks and plans a paper presents or names: title, period, owner,
+status (draft, for approval, approved, refresh), priorities with their objectives and
+what success looks like, and objectives of the strategy itself.
+
+Found by structure and cue only (`strategy.toml`): a title naming a strategy,
+framework or plan (a cover sheet's 'Title:', a heading, a title line with its period
+on the next line); inside it, priority headings ('Priority 1: ...', '1 PRIORITY ONE:
+...'), a sentence about priorities or themes followed by a bullet list, 'Objectives'
+followed by bullets, 'What does success look like?' followed by prose, and the
+'Action Plan: <priority>' sections of a progress report with their numbered aims.
+A list of priorities that names its own strategy ('The existing Health and Wellbeing
+Strategy 2016-19 identified three priorities:') belongs to that strategy.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+
+from govgraph.ingest.indicators import label_text
+from govgraph.ingest.records import Cell, Mention, Objective, Priority, Span, Strategy
+from govgraph.ingest.source import Source
+from govgraph.ingest.text import clean, slug
+
+HEADS = {"strategy": "Strategy", "framework": "Framework", "plan": "Plan"}
+_PERIOD = r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?"
+_NAMEWORD = r"(?:[A-Z][\w'’&()-]*|and|of|for|&|the|on|to|in|a)"
+NAME = re.compile(
+    rf"\b((?:[A-Z][\w'’&()-]*\s+)(?:{_NAMEWORD},?\s+){{0,8}}?(?:Strategy|Framework|Plan))\b(?:\s*,?\s*({_PERIOD}))?"
+)
+NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+           "eight": "8", "nine": "9", "ten": "10"}
+_DASH = re.compile(r"^\s*[-•*·–]\s+\S")
+_BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
+
+
+@dataclass(frozen=True)
+class Words:
+    generic: frozenset[str]
+    suffixes: tuple[str, ...]
+    priority_heading: re.Pattern[str]
+    objective_heading: re.Pattern[str]
+    success_heading: re.Pattern[str]
+    list_cue: re.Pattern[str]
+    objective_cue: re.Pattern[str]
+    owner: re.Pattern[str]
+    owner_subject: re.Pattern[str]
+    period_cue: re.Pattern[str]
+    status: dict[str, tuple[str, ...]]
+    section_plan: re.Pattern[str]
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def words() -> Words:
+    d = tomllib.loads(resources.files("govgraph.ingest").joinpath("strategy.toml").read_text("utf-8"))
+    body = rf"((?:{_NAMEWORD}[\s-]+){{0,8}}(?:{_alt(d['owner']['heads'])}))\b"
+    return Words(
+        generic=frozenset(d["title"]["generic"]),
+        suffixes=tuple(d["title"]["suffixes"]),
+        priority_heading=re.compile(
+            rf"^[#*\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?:{_alt(d['priority']['heading'])})\s+(\d{{1,2}}|{'|'.join(NUMBERS)})\b\s*[:.–—-]*\s*(.*?)[*\s]*$",
+            re.IGNORECASE),
+        objective_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['objective']['heading'])})\s*:?[*\s]*$", re.IGNORECASE),
+        success_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['outcome']['heading'])})\s*[?:]?[*\s]*$", re.IGNORECASE),
+        list_cue=re.compile(rf"\b(?:{_alt(d['priority']['list_cue'])})\b", re.IGNORECASE),
+        objective_cue=re.compile(rf"\b(?:{_alt(d['objective']['list_cue'])})\b.*:\s*$", re.IGNORECASE),
+        owner=re.compile(rf"\b(?:{_alt(d['owner']['verbs'])})\s+(?:through|by)\s+(?:the\s+)?(?:multi-agency\s+)?{body}"),
+        owner_subject=re.compile(rf"\b(?:[Tt]he\s+)?{body}\s+(?:{_alt(d['owner']['subject_verbs'])})\b"),
+        period_cue=re.compile(rf"\b(?:{_alt(d['period']['cues'])})\s+((?:19|20)\d\d\s+to\s+(?:19|20)\d\d|{_PERIOD})\b", re.IGNORECASE),
+        status={k: tuple(v) for k, v in d["status"].items()},
+        section_plan=re.compile(rf"^[#*\s]*(?:{_alt(d['title']['section_plans'])})\s*:\s*(.+)$", re.IGNORECASE),
+    )
+
+
+def _norm(text: str) -> str:
+    t = re.sub(r"\bwell[\s-]+being\b", "wellbeing", clean(text).lower())
+    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", t)).strip()
+
+
+def norm_period(p: str) -> str:
+    """'2016-19' -> '2016-2019', '2019 - 2024' -> '2019-2024', '2015 to 2020' -> '2015-2020'."""
+    m = re.fullmatch(r"((?:19|20)\d\d)\s*(?:[-–/]|to)\s*((?:19|20)?\d\d)", p.strip())
+    if not m:
+        return p.strip()
+    b = m[2] if len(m[2]) == 4 else m[1][:2] + m[2]
+    return f"{m[1]}-{b}"
+
+
+def home_council(src: Source) -> str | None:
+    counts = Counter(m.group(0) for line in src.lines
+                     for m in re.finditer(r"\b[A-Z][a-z]+\s+(?:City|County|Borough|District)\s+Council\b", line))
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@dataclass
+class _Found:
+    """A strategy being gathered: where its title stands and what it holds."""
+
+    strategy: Strategy
+    level: int | None  # depth of its numbered heading ('3.4' is 2), None for other titles
+    priorities: dict[str, Priority] = field(default_factory=dict)
+
+
+def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
+    """(name, kind, period, status) when a title line names a strategy, framework or plan:
+    'Coventry Physical Activity Framework 2019-2024', '36. CAMHS Local Transformation
+    Plan: Year 3 Refresh', '3.4 Clinical Strategy – Update on identified priorities'."""
+    w = words()
+    t = clean(text).strip("# *")
+    t = re.sub(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s+", "", t)
+    t = re.sub(r"^.*\b(?:Update|Report|Review|Progress)\s+and\s+", "", t)
+    t = re.sub(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)?\d\d)\b", r"\1-\2", t)
+    if t.endswith("?") or re.match(r"(?:how|what|why|will|does|is|are|which|where|when)\b", t, re.I):
+        return None
+    parts = re.split(r"\s+[–—-]\s+|:\s+", t, maxsplit=1)
+    head = parts[0]
+    rest = parts[1] if len(parts) > 1 else ""
+    m = re.fullmatch(rf"(.*?\b(strategy|framework|plan))\b(?:\s+({_PERIOD}))?((?:\s+\w+){{0,2}})", head, re.IGNORECASE)
+    if not m:
+        return None
+    name, kind, period, tail = m[1].strip(), m[2].lower(), m[3], m[4].strip().lower()
+    if tail and not all(x in w.suffixes for x in tail.split()):
+        return None
+    if rest and not (re.search(r"\b(?:refresh|update|priorities|progress|year \d|consultation)\b", rest, re.I)
+                     or re.fullmatch(_PERIOD, rest.strip()) or re.match(r"(?:rolling|annual)\b", rest, re.I)):
+        return None
+    lead = [x for x in _norm(name).split()[:-1]]
+    if not lead or all(x in w.generic for x in lead) or not name[0].isupper():
+        return None
+    status = "refresh" if re.search(r"\brefresh(?:ed)?\b", f"{tail} {rest}", re.I) else None
+    return name, HEADS[kind], norm_period(period) if period else None, status
+
+
+class StrategyParser:
+    def __init__(self, src: Source, exclude: list[tuple[int, int]]) -> None:
+        self.src = src
+        self.exclude = exclude
+        self.found: dict[str, _Found] = {}
+        self.current: _Found | None = None
+        self.priority: Priority | None = None
+        self.collect: str | None = None  # 'priorities', 'objectives', 'outcomes'
+        self.collect_for: _Found | None = None
+        self.cover_title: _Found | None = None
+        self.council = home_council(src)
+        self.place = self.council.split()[0] if self.council else None
+        self.aims_col = False
+
+    # -- strategies ------------------------------------------------------------
+
+    def key(self, name: str, period: str | None) -> str:
+        toks = [t for t in _norm(name).split() if t not in ("the", "joint")]
+        if self.place and toks and toks[0] == self.place.lower():
+            toks = toks[1:]
+        return slug(" ".join(toks + ([period] if period else [])))
+
+    def strategy(self, n: int, name: str, kind: str, period: str | None, status: str | None,
+                 quote: str, level: int | None) -> _Found:
+        sp = Span(n, n, quote.strip()[:300])
+        k = self.key(name, period)
+        if k in self.found:
+            f = self.found[k]
+            if name != f.strategy.title.value and all(a.value != name for a in f.strategy.alt):
+                f.strategy.alt.append(Cell(name, sp))
+                if self.place and name.startswith(self.place) and not f.strategy.title.value.startswith(self.place):
+                    # The name with its place reads best as the label.
+                    f.strategy.alt[-1], f.strategy.title = f.strategy.title, f.strategy.alt[-1]
+            if status and f.strategy.status is None:
+                f.strategy.status = Cell(status, sp)
+            f.level = level
+            return f
+        s = Strategy(
+            title=Cell(name, sp), span=sp, kind=Cell(kind, sp), key=Cell(k, sp),
+            period=Cell(period, sp) if period else None, status=Cell(status, sp) if status else None,
+        )
+        f = _Found(s, level)
+        self.found[k] = f
+        return f
+
+    def _excluded(self, n: int) -> bool:
+        return any(a <= n <= b for a, b in self.exclude)
+
+    def run(self) -> list[Strategy]:
+        lines = self.src.lines
+        for n, line in enumerate(lines, 1):
+            if self._excluded(n):
+                self.current = None
+                continue
+            self.feed(n, line)
+        out = []
+        for f in self.found.values():
+            f.strategy.priorities = list(f.priorities.values())
+            out.append(f.strategy)
+        return out
+
+    def _title_here(self, n: int, text: str) -> tuple[str, str, str | None, str | None] | None:
+        lines = self.src.lines
+        if "\t" in lines[n - 1] or len(text) > 110 or text.endswith((".", ",", ";")) or _DASH.match(lines[n - 1]):
+            return None
+        if n > 1 and lines[n - 2].strip() and not lines[n - 2].lstrip().startswith(("#", "**")) and not re.match(r"^\s*#", lines[n - 1]):
+            return None  # a title stands after a blank line (or is a markdown heading)
+        t = title_of(text)
+        if t and t[2] is None:  # the period on the line below: 'Coventry on the Move framework' / '2019 - 2024'
+            nxt = next((lines[k].strip() for k in range(n, min(n + 3, len(lines))) if lines[k].strip()), "")
+            if re.fullmatch(_PERIOD, nxt):
+                t = (t[0], t[1], norm_period(nxt), t[3])
+        return t
+
+    def feed(self, n: int, line: str) -> None:
+        text = clean(line).strip()
+        if not text:
+            return
+        w = words()
+        m = re.match(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$", line)
+        if m or re.match(r"^\s*To\s*:\s*\S", line):
+            self.current, self.priority, self.collect = None, None, None
+            self.cover_title = None
+            if m and (t := title_of(m[1])):
+                self.current = self.strategy(n, *t, line, None)
+                self.cover_title = self.current
+            return
+        level = self._level(line)
+        if self.current and self.current.level is not None and level is not None and level <= self.current.level:
+            self.current, self.priority, self.collect = None, None, None
+        t = self._title_here(n, text)
+        if t:
+            name, kind, period, status = t
+            cover = self.cover_title
+            if cover and cover.strategy.kind.value == kind and period and cover.strategy.period \
+                    and cover.strategy.period.value[:4] == period[:4]:
+                # An appendix that is the cover sheet's strategy, under its own name.
+                self.current = cover
+                if name != cover.strategy.title.value and all(a.value != name for a in cover.strategy.alt):
+                    cover.strategy.alt.append(Cell(name, Span(n, n, line.strip())))
+            else:
+                self.current = self.strategy(n, name, kind, period, status, line, level)
+            self.priority, self.collect = None, None
+            return
+        sp = w.section_plan.match(text)
+        if sp and len([c for c in line.split("\t") if c.strip()]) == 1:
+            self._section_plan(n, line, sp[1])
+            return
+        if self.current is None:
+            self._named_list(n, line, text)
+            return
+        self.inside(n, line, text, level)
+
+    @staticmethod
+    def _level(line: str) -> int | None:
+        m = re.match(r"^\s*(?:#+\s*)?\**(\d{1,2}(?:\.\d{1,2})*)\.?\**\s+\**[A-Z]", line)
+        return m[1].count(".") + 1 if m else None
+
+    # -- inside a strategy ---------------------------------------------------------
+
+    def inside(self, n: int, line: str, text: str, level: int | None) -> None:
+        w = words()
+        f = self.current
+        assert f is not None
+        sp = Span(n, n, line.strip()[:300])
+        ph = w.priority_heading.match(text)
+        if ph and "\t" not in line:
+            title = label_text(ph[2])
+            if title:
+                self.priority = self._priority(f, n, line, title, NUMBERS.get(ph[1].lower(), ph[1]))
+            self.collect = None
+            return
+        if w.objective_heading.match(text):
+            self.collect, self.collect_for = "objectives", f
+            return
+        if w.success_heading.match(text):
+            self.collect, self.collect_for = "outcomes", f
+            return
+        if "\t" in line:
+            self._aims_row(n, line)
+            return
+        item = _BULLET.match(line)
+        if item and self.collect in ("priorities", "objectives") and len(item[1]) <= 250:
+            value = _item(item[1])
+            target = self.collect_for or f
+            if self.collect == "priorities" and value:
+                self._priority(target, n, line, value, None)
+            elif value:
+                self._objective(target, sp, value)
+            return
+        if self.collect == "outcomes":
+            bucket = self.priority.outcomes if self.priority else f.strategy.outcomes
+            if not item and len(text) > 20 and re.search(r"[a-z]", text) and len(bucket) < 3:
+                bucket.append(Cell(text, sp))
+                return
+            self.collect = None
+        if level is not None and f.level is not None and level == f.level + 1 and self._says_priorities(f):
+            title = label_text(re.sub(r"^\s*[\d.]+\s*", "", text))
+            if 2 <= len(title) <= 90:
+                self.priority = self._priority(f, n, line, title, None)
+                self.collect = None
+                return
+        if self._named_list(n, line, text):
+            return
+        if self.collect is None and not item and self._lists_priorities(n, text):
+            self.collect, self.collect_for = "priorities", f
+            self.priority = None
+        elif w.objective_cue.search(text):
+            self.collect, self.collect_for = "objectives", f
+        elif not item and self.collect in ("priorities", "objectives"):
+            self.collect = None
+        self._owner(n, line, text, f)
+        self._status(n, line, text, f)
+        self._period(n, line, text, f)
+
+    def _says_priorities(self, f: _Found) -> bool:
+        title = f.strategy.title.span.quote.lower()
+        return "priorit" in title
+
+    def _lists_priorities(self, n: int, text: str, named: bool = False) -> bool:
+        """A sentence that introduces a list of priorities: it ends with a colon and
+        says 'priorities', or it counts them ('The four key priorities', '4 themes')
+        and as many bullets follow."""
+        if not words().list_cue.search(text):
+            return False
+        if text.endswith(":") and re.search(r"priorit", text if named else " ".join(text.split()[-6:]), re.I):
+            return True
+        m = re.search(rf"\b(\d{{1,2}}|{'|'.join(NUMBERS)})\s+(?:key\s+|main\s+|strategic\s+)?(?:priorities|themes|priority areas)\b", text, re.I)
+        if not m:
+            return False
+        want = int(NUMBERS.get(m[1].lower(), m[1]))
+        count, k = 0, n
+        lines = self.src.lines
+        while k < len(lines):
+            nxt = lines[k]
+            if _BULLET.match(nxt):
+                count += 1
+            elif nxt.strip() and count:
+                break
+            elif nxt.strip():
+                return False
+            k += 1
+        return count == want
+
+    def _named_list(self, n: int, line: str, text: str) -> bool:
+        """A list of priorities that names its own strategy, wherever it stands."""
+        item = _BULLET.match(line)
+        if self.collect is None and not item and self._lists_priorities(n, text, named=True):
+            owner = self._owner_of_list(n, text)
+            if owner:
+                self.collect, self.collect_for, self.priority = "priorities", owner, None
+                return True
+        elif self.current is None and self.collect == "priorities" and self.collect_for is not None:
+            if item:
+                value = _item(item[1])
+                if value and len(item[1]) <= 250:
+                    self._priority(self.collect_for, n, line, value, None)
+            else:
+                self.collect = None
+            return True
+        return False
+
+    def _owner_of_list(self, n: int, text: str) -> _Found | None:
+        for m in NAME.finditer(clean(self.src.line(n))):
+            t = title_of(m[0])
+            if t and t[2]:
+                return self.strategy(n, t[0], t[1], t[2], None, m[0], None)
+        return None
+
+    def _priority(self, f: _Found, n: int, line: str, title: str, number: str | None) -> Priority:
+        if title.isupper():
+            title = title.capitalize()
+        k = _norm(title)
+        if k in f.priorities:
+            return f.priorities[k]
+        sp = Span(n, n, line.strip()[:300])
+        p = Priority(title=Cell(title, sp), span=sp, strategy=f.strategy.key, number=Cell(number, sp) if number else None)
+        f.priorities[k] = p
+        return p
+
+    def _objective(self, f: _Found, sp: Span, value: str) -> None:
+        owner = self.priority if self.priority is not None and self.collect_for is f else None
+        bucket = owner.objectives if owner else f.strategy.objectives
+        if all(_norm(o.text.value) != _norm(value) for o in bucket):
+            bucket.append(Objective(Cell(value, sp), sp))
+
+    def _section_plan(self, n: int, line: str, priority: str) -> None:
+        """'Action Plan: <priority>': a section of the progress report above it."""
+        f = self.current
+        if f is None or f.strategy.kind.value != "Plan" or f.level != -1:
+            title, first = self._report_title(n)
+            if title is None:
+                return
+            f = self.strategy(first, title, "Plan", None, None, self.src.line(first), -1)
+            period = re.search(_PERIOD, title)
+            if period and f.strategy.period is None:
+                f.strategy.period = Cell(norm_period(period[0]), f.strategy.title.span)
+        self.current = f
+        self.priority = self._priority(f, n, line, label_text(priority), None)
+        self.collect = None
+        self.aims_col = False
+
+    def _report_title(self, n: int) -> tuple[str | None, int]:
+        """The bold or heading title nearest above line `n`."""
+        lines = self.src.lines
+        for k in range(n - 1, max(n - 80, 0), -1):
+            raw = lines[k - 1].strip()
+            if raw.startswith(("**", "#")):
+                parts = [clean(raw).strip("# *")]
+                j = k
+                while not lines[j - 1].rstrip().endswith("**") and j < n - 1 and lines[j].strip():
+                    j += 1
+                    parts.append(clean(lines[j - 1]).strip("# *"))
+                return ": ".join(p for p in parts if p), k
+        return None, n
+
+    def _aims_row(self, n: int, line: str) -> None:
+        """Rows of an action plan whose first column is the numbered aim."""
+        cells = line.split("\t")
+        first = clean(cells[0])
+        if re.fullmatch(r"aims?|objectives?", first, re.I):
+            self.aims_col = True
+            return
+        m = re.match(r"^(\d{1,2})\.\s+(.{8,})$", first)
+        if self.aims_col and self.priority is not None and m:
+            value = label_text(m[2])
+            if all(_norm(o.text.value) != _norm(value) for o in self.priority.objectives):
+                sp = Span(n, n, cells[0].strip()[:300])
+                self.priority.objectives.append(Objective(Cell(value, sp), sp))
+
+    @staticmethod
+    def _about(text: str, f: _Found) -> bool:
+        """Whether a sentence speaks of the strategy itself (names its kind, or its refresh)."""
+        return bool(re.search(rf"\b(?:{f.strategy.kind.value}|refresh)\b", text, re.I))
+
+    def _owner(self, n: int, line: str, text: str, f: _Found) -> None:
+        if f.strategy.owner or not self._about(text, f):
+            return
+        w = words()
+        hits = [x for x in (w.owner.search(text), w.owner_subject.search(text)) if x]
+        if not hits:
+            return
+        m = min(hits, key=lambda x: x.start())
+        name = re.sub(r"^(?:[A-Z][a-z]+['’]s\s+|[Tt]he\s+)", "", m[1]).strip()
+        if name.lower() in ("council", "city council") and self.council:
+            name = self.council
+        elif len(name.split()) < 2:
+            return
+        quote = m[0] if m[0] in line else line.strip()[:300]
+        f.strategy.owner.append(Mention(name, "body" if not name.endswith("Council") else "organisation",
+                                        Span(n, n, quote)))
+
+    def _status(self, n: int, line: str, text: str, f: _Found) -> None:
+        if f.strategy.status is not None or not self._about(text, f):
+            return
+        low = text.lower()
+        for status, cues in words().status.items():
+            for cue in cues:
+                if re.search(cue, low):
+                    f.strategy.status = Cell(status, Span(n, n, line.strip()[:300]))
+                    return
+
+    def _period(self, n: int, line: str, text: str, f: _Found) -> None:
+        if f.strategy.period is not None:
+            return
+        m = words().period_cue.search(text)
+        if m:
+            f.strategy.period = Cell(norm_period(m[1]), Span(n, n, line.strip()[:300]))
+
+
+def _item(text: str) -> str:
+    t = label_text(text)
+    t = re.sub(r"(?:[;,]\s*(?:and)?|\s+and)\s*$", "", t).strip()
+    return t[0].upper() + t[1:] if t else t
+
+
+def extract_strategies(src: Source, exclude: list[tuple[int, int]] | None = None) -> list[Strategy]:
+    """Every strategy, framework and plan the paper presents or lists priorities of.
+    `exclude` holds line ranges another extractor reads (an action plan)."""
+    found = StrategyParser(src, exclude or []).run()
+    for s in found:
+        if s.owner:
+            continue
+        # A strategy named after its body ('Place Forum Outcomes Framework').
+        m = re.match(r"^(.*?\b(?:Board|Forum|Partnership|Committee|Group))\b", s.title.value)
+        if m and len(m[1].split()) >= 2:
+            s.owner.append(Mention(m[1], "body", s.title.span))
+    return found

@@ -1,0 +1,235 @@
+"""Strategies, frameworks and plans, checked against a careful reading of the Health
+and Well-being Board pack and against variant papers written for these tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from govgraph.graph import queries
+from govgraph.graph.build import ingest_paths
+from govgraph.graph.sparql import select
+from govgraph.graph.store import OxigraphStore
+from govgraph.ingest.records import Strategy
+from govgraph.ingest.source import read_source, source_from_text
+from govgraph.ingest.strategy import extract_strategies, norm_period, title_of
+from support import BASE, EXAMPLES
+
+PACK = EXAMPLES / "001_a1962bd04f6d0873.txt"
+CQC_PLAN = (2540, 2908)  # read by the plan extractor
+
+
+@pytest.fixture(scope="module")
+def pack() -> dict[str, Strategy]:
+    return {s.title.value: s for s in extract_strategies(read_source(PACK), [CQC_PLAN])}
+
+
+def priorities(s: Strategy) -> list[str]:
+    return [p.title.value for p in s.priorities]
+
+
+def test_pack_strategies(pack: dict[str, Strategy]) -> None:
+    assert set(pack) == {
+        "Coventry Joint Health and Wellbeing Strategy",  # line 913 (refresh), 171, 979
+        "Coventry Health and Wellbeing Strategy",  # 2016-19: lines 189, 935, 1060
+        "CAMHS Local Transformation Plan",  # line 348
+        "Coventry Physical Activity Framework",  # line 493, appendix 555/559
+        "Better Health Better Care Better Value plan",  # line 1223
+        "Marmot City Progress Report: Q3 2018-2019 and Annual Outcome Indicators",  # line 1261
+        "Clinical Strategy",  # line 1527
+        "Place Forum Outcomes Framework",  # line 1798
+        "Place Plan",  # line 2003
+        "Housing and Homelessness Strategy",  # line 2055
+    }
+
+
+def test_physical_activity_framework(pack: dict[str, Strategy]) -> None:
+    f = pack["Coventry Physical Activity Framework"]
+    assert f.kind.value == "Framework"
+    assert f.period is not None and f.period.value == "2019-2024"  # line 493
+    # Lines 555 and 559-561: the appendix's own name for it.
+    assert "Coventry on the Move framework" in [a.value for a in f.alt]
+    # Line 768: 'The Health and Wellbeing Board will lead the oversight of the framework'
+    assert [o.text for o in f.owner] == ["Health and Wellbeing Board"]
+    assert f.status is not None and f.status.value == "for approval"  # line 501
+    # Lines 513-516 list the four priorities; lines 640, 679, 709, 754 head them.
+    assert priorities(f) == ["Enhance our places and spaces for all", "Improve how we communicate",
+                             "Movement for life", "Develop leadership and skills at all levels"]
+    # Each has three objectives (lines 644-646, 685-687, 713-715, 758-760).
+    assert [len(p.objectives) for p in f.priorities] == [3, 3, 3, 3]
+    assert f.priorities[1].objectives[1].text.value == "Develop the role of digital media and use this to create new opportunities"
+    # 'WHAT DOES SUCCESS LOOK LIKE?' (line 675) then line 677.
+    assert f.priorities[0].outcomes[0].span.first == 677
+
+
+def test_health_and_wellbeing_strategies(pack: dict[str, Strategy]) -> None:
+    old = pack["Coventry Health and Wellbeing Strategy"]
+    assert old.period is not None and old.period.value == "2016-2019"
+    # Lines 189-193 (and again 937-941, 1066-1070): three priorities, one node each.
+    assert priorities(old) == [
+        "Working together as a Marmot City: reducing health and wellbeing inequalities",
+        "Improving the health and wellbeing of individuals with multiple complex needs",
+        "Developing an integrated health and care system that provides the right help and support to enable people to live their lives well",
+    ]
+    new = pack["Coventry Joint Health and Wellbeing Strategy"]
+    assert new.status is not None and new.status.value == "refresh"
+    assert new.priorities == []  # still to be agreed (line 1015)
+
+
+def test_marmot_action_plans(pack: dict[str, Strategy]) -> None:
+    plan = pack["Marmot City Progress Report: Q3 2018-2019 and Annual Outcome Indicators"]
+    assert plan.kind.value == "Plan"
+    # 'Action Plan: <priority>' at lines 1270, 1319, 1365; numbered aims 1-13 in their tables.
+    assert priorities(plan) == [
+        "Tackling inequalities disproportionately affecting young people",
+        "Ensuring that all Coventry people, including vulnerable residents, can benefit from 'good growth', "
+        "which will bring jobs, housing and other benefits to the city",
+        "To work strategically to reduce levels of poverty in Coventry, including actions to address child poverty",
+    ]
+    assert [len(p.objectives) for p in plan.priorities] == [4, 5, 4]
+    assert plan.priorities[2].objectives[3].span.first == 1374  # '<p>13. Work of the Welfare Reform ...'
+
+
+def test_other_strategies(pack: dict[str, Strategy]) -> None:
+    housing = pack["Housing and Homelessness Strategy"]
+    # Line 2070: 'the Council approved a new ... Strategy ... covering the period 2019-2024'
+    assert housing.period is not None and housing.period.value == "2019-2024"
+    assert housing.status is not None and housing.status.value == "approved"
+    assert [o.text for o in housing.owner] == ["Coventry City Council"]
+    assert len(housing.priorities) == 4  # lines 2072-2077: '4 themes'
+    clinical = pack["Clinical Strategy"]  # lines 1527-1560
+    assert priorities(clinical) == ["Frailty", "Mental Health and Emotional Wellbeing", "Musculoskeletal (MSK)"]
+    assert len(clinical.priorities[2].objectives) == 3  # 'The short-term objectives include:' line 1556
+    camhs = pack["CAMHS Local Transformation Plan"]
+    assert camhs.period is not None and camhs.period.value == "2015-2020"  # line 352
+    assert [o.text for o in camhs.owner] == ["CAMHS Transformation Board"]  # line 354
+    assert len(camhs.priorities) == 7  # lines 356-364
+    assert [o.text for o in pack["Place Forum Outcomes Framework"].owner] == ["Place Forum"]
+
+
+def test_every_quote_stands_at_its_line(pack: dict[str, Strategy]) -> None:
+    lines = PACK.read_text("utf-8").splitlines()
+    for s in pack.values():
+        cells = [s.title, *s.alt, *[p.title for p in s.priorities], *[o.text for p in s.priorities for o in p.objectives]]
+        for c in cells:
+            assert c.span.quote in "\n".join(lines[c.span.first - 1 : c.span.last]), c
+        for m in s.owner:
+            assert m.span.quote in lines[m.span.first - 1]
+
+
+def test_strategies_query_on_the_corpus(corpus_store: OxigraphStore) -> None:
+    t = select(corpus_store, queries.load("strategies"))
+    rows = {str(r["label"]): r for r in t.rows}
+    assert len(rows) == 11  # the ten above and the CQC improvement plan
+    assert str(rows["Housing and Homelessness Strategy"]["period"]) == "2019-2024"
+    assert str(rows["Coventry Physical Activity Framework"]["owner"]) == "Health and Wellbeing Board"
+    assert len(str(rows["Coventry Physical Activity Framework"]["objective"]).split(" | ")) == 12
+
+
+# -- variants written for these tests ------------------------------------------------
+
+MARKDOWN = """\
+# Northshire County Council
+
+## Northshire Carers Strategy 2020-2025
+
+The Northshire Carers Strategy 2020-2025 was approved by the Northshire Carers Partnership Board in January 2020.
+
+Our priorities are:
+
+- Identifying carers early;
+- Supporting carers to look after their own health; and
+- Planning for the future
+
+### Priority 1: Identifying carers early
+
+**Objectives**
+
+- Train GP practice staff to recognise carers
+- Add a carers question to every assessment
+
+### Priority 2: Supporting carers to look after their own health
+
+Objectives:
+
+- Offer every carer a health check
+
+### What does success look like?
+
+More carers known to services, and fewer reaching crisis.
+"""
+
+MISSING = """\
+Report to Westshire Cabinet
+
+Title: Westshire Active Travel Plan
+
+1 Purpose
+
+This report presents the draft Active Travel Plan for consultation.
+
+The plan has three key priorities, set out below.
+
+- Safer routes to school
+- Joining up cycle lanes
+- Cycle parking in town centres
+"""
+
+
+def test_markdown_strategy_from_another_place() -> None:
+    ss = extract_strategies(source_from_text(MARKDOWN))
+    assert len(ss) == 1
+    s = ss[0]
+    assert (s.title.value, s.kind.value) == ("Northshire Carers Strategy", "Strategy")
+    assert s.period is not None and s.period.value == "2020-2025"
+    assert [o.text for o in s.owner] == ["Northshire Carers Partnership Board"]
+    assert s.status is not None and s.status.value == "approved"
+    assert priorities(s) == ["Identifying carers early", "Supporting carers to look after their own health",
+                             "Planning for the future"]
+    assert [o.text.value for o in s.priorities[0].objectives] == [
+        "Train GP practice staff to recognise carers", "Add a carers question to every assessment"]
+    assert [o.text.value for o in s.priorities[1].objectives] == ["Offer every carer a health check"]
+    assert s.priorities[1].outcomes[0].value.startswith("More carers known")
+
+
+def test_cover_sheet_plan_with_missing_fields() -> None:
+    ss = extract_strategies(source_from_text(MISSING))
+    assert len(ss) == 1
+    s = ss[0]
+    assert (s.title.value, s.kind.value) == ("Westshire Active Travel Plan", "Plan")
+    assert s.period is None and s.owner == []
+    assert s.status is not None and s.status.value == "draft"
+    assert priorities(s) == ["Safer routes to school", "Joining up cycle lanes", "Cycle parking in town centres"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Coventry Physical Activity Framework 2019-2024", ("Coventry Physical Activity Framework", "Framework", "2019-2024", None)),
+    ("36. CAMHS Local Transformation Plan: Year 3 Refresh", ("CAMHS Local Transformation Plan", "Plan", None, "refresh")),
+    ("3.4 Clinical Strategy – Update on identified priorities", ("Clinical Strategy", "Strategy", None, None)),
+    ("Coventry on the Move Framework 2019 - 2024", ("Coventry on the Move Framework", "Framework", "2019-2024", None)),
+    ("Action Plan", None),
+    ("How will this contribute to the Council Plan", None),
+    ("Action Plan: Tackling inequalities", None),
+])
+def test_titles(text: str, expected: tuple | None) -> None:
+    assert title_of(text) == expected
+
+
+def test_periods() -> None:
+    assert norm_period("2016-19") == "2016-2019"
+    assert norm_period("2015 to 2020") == "2015-2020"
+
+
+def test_variant_graph_validates_and_answers(tmp_path: Path) -> None:
+    paper = tmp_path / "northshire_carers.md"
+    paper.write_text(MARKDOWN, "utf-8")
+    store = OxigraphStore(None)
+    report = ingest_paths([paper], store, BASE)
+    assert report.ok, report.errors
+    t = select(store, queries.load("strategies"))
+    assert len(t.rows) == 1
+    r = t.rows[0]
+    assert str(r["owner"]) == "Northshire Carers Partnership Board"
+    assert len(str(r["priority"]).split(" | ")) == 3
+    assert len(str(r["objective"]).split(" | ")) == 3
