@@ -97,7 +97,18 @@ class Emitter:
         g.add((ev, GG.lineEnd, Literal(span.last)))
         g.add((ev, GG.quote, Literal(span.quote)))
         g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#line={span.first - 1},{span.last}")))
+        page = self.page_of(span.first)
+        if page is not None:
+            g.add((ev, GG.page, Literal(page)))
+            g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#page={page}")))
         return ev
+
+    def page_of(self, line: int) -> int | None:
+        """The page a line stands on in a paginated paper (PDF), else None."""
+        pages = self.ex.pages
+        if not pages or not 1 <= line <= len(pages):
+            return None
+        return pages[line - 1] or None
 
     # -- documents ------------------------------------------------------------
 

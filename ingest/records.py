@@ -98,6 +98,7 @@ class Extraction:
     path: str
     title: str
     place: str | None = None
+    pages: tuple[int, ...] | None = None  # the page of each line, for papers with pages
     records: list[object] = field(default_factory=list)
     abbreviations: list[Abbreviation] = field(default_factory=list)
     people: list[Mention] = field(default_factory=list)

@@ -85,6 +85,7 @@ class GG(DefinedNamespace):
     other_org: URIRef
     oversees: URIRef
     owner: URIRef
+    page: URIRef
     partOf: URIRef
     period: URIRef
     plan: URIRef

@@ -103,3 +103,21 @@ def test_ingest_speed_per_page(papers: dict[str, Path]) -> None:
     pages = max(src.pages or [1])
     assert pages >= 10
     assert seconds / pages < 1.0, f"{seconds / pages:.2f} s/page"
+
+
+def test_evidence_from_a_pdf_names_its_page(papers: dict[Path, Path]) -> None:
+    from govgraph.graph.build import build_graph
+    from govgraph.ontology.namespace import GG
+    from rdflib import RDF
+    from rdflib.namespace import PROV
+
+    src = read_source(papers["plan.pdf"])
+    g, _, _ = build_graph(src, "https://example.org/id/")
+    evidence = list(g.subjects(RDF.type, GG.Evidence))
+    paged = [ev for ev in evidence if g.value(ev, GG.page) is not None]
+    assert len(paged) == len(evidence)
+    for ev in paged[:200]:
+        first = int(g.value(ev, GG.lineStart))
+        page = int(g.value(ev, GG.page))
+        assert page == src.page(first)
+        assert any(str(o).endswith(f"#page={page}") for o in g.objects(ev, PROV.wasDerivedFrom))
