@@ -20,7 +20,9 @@ def abbreviations(src: Source) -> list[Abbreviation]:
             long = re.sub(r"\s*\(.*?\)\s*$", "", clean(filled[1]))
             found.setdefault(filled[0], Abbreviation(filled[0], long, Span(number, number, line.strip())))
             continue
-        for m in re.finditer(r"((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)", line):
+        # A name starts at a word's start: tried inside one long capitalised word, the
+        # pattern backtracked at every letter (quadratic).
+        for m in re.finditer(r"(?<![\w&'’-])((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)", line):
             long, short = strip_alias(m.group(0))
             if short and _initials_fit(short, long):
                 found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0)), "defined in the text"))

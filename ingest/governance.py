@@ -52,6 +52,8 @@ def _heads() -> set[str]:
 
 
 _TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
+# No body's name runs longer; the cap keeps a long run of capitalised words linear.
+MAX_NAME_WORDS = 16
 
 
 def names_in(line: str) -> list[tuple[int, int, str]]:
@@ -67,7 +69,7 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
             i += 1
             continue
         j, best = i, None
-        while j < len(toks):
+        while j < min(len(toks), i + MAX_NAME_WORDS):
             _, e, wj = toks[j]
             gap = line[toks[j - 1][1] : toks[j][0]] if j > i else ""
             if j > i and not re.fullmatch(r"\s+|\s*[-–]\s*", gap):
