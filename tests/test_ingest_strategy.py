@@ -233,3 +233,56 @@ def test_variant_graph_validates_and_answers(tmp_path: Path) -> None:
     assert str(r["owner"]) == "Northshire Carers Partnership Board"
     assert len(str(r["priority"]).split(" | ")) == 3
     assert len(str(r["objective"]).split(" | ")) == 3
+
+
+# -- programmes and workstreams (ingest/programme.py) ------------------------------------
+
+SCHEMES = """\
+Westshire Better Care Fund Plan 2019/20
+
+Scheme\tLead\tGovernance\tMetrics
+Discharge to Assess\tWestshire County Council\tA&E Delivery Board\tDelayed transfers of care
+Falls Prevention Service\tWestshire Community Trust\tIntegrated Care Board\tNon-elective admissions
+"""
+
+
+def test_programme_workstreams_in_the_pack() -> None:
+    from govgraph.ingest.programme import extract_programmes
+
+    rels = extract_programmes(read_source(PACK))
+    parts = [(r.subject.text, r.span.first) for r in rels if r.predicate == "gg:partOf"]
+    # Lines 1562-1672: '3.5 Transformational', '3.6 Enabling', '3.7 Related Programmes of Work'.
+    assert parts[:3] == [("Proactive and Preventative", 1564), ("Maternity and Paediatrics", 1572),
+                         ("Mental Health and Emotional Wellbeing", 1578)]
+    assert {p for p, _ in parts} >= {"Planned Care", "Urgent and Emergency Care", "Workforce",
+                                     "Estates and Digital Health", "Cancer", "Living with and beyond cancer (LWBC)"}
+    assert all(r.object.text == "Better Health, Better Care, Better Value programme" for r in rels if r.predicate == "gg:partOf")
+    # Line 1472 'From: Rachael Danter, Programme Director'; line 1693 'On behalf of: ... Board'.
+    assert [(r.predicate, r.object.text) for r in rels if r.predicate != "gg:partOf"] == [
+        ("gg:governedBy", "Better Health, Better Care, Better Value Board"), ("gg:ledBy", "Rachael Danter")]
+
+
+def test_scheme_table_with_lead_and_governance() -> None:
+    from govgraph.ingest.programme import extract_programmes
+
+    rels = extract_programmes(source_from_text(SCHEMES))
+    got = {(r.subject.text, r.predicate, r.object.text) for r in rels}
+    assert got == {
+        ("Discharge to Assess", "gg:partOf", "Westshire Better Care Fund Plan 2019/20"),
+        ("Discharge to Assess", "gg:ledBy", "Westshire County Council"),
+        ("Discharge to Assess", "gg:governedBy", "A&E Delivery Board"),
+        ("Falls Prevention Service", "gg:partOf", "Westshire Better Care Fund Plan 2019/20"),
+        ("Falls Prevention Service", "gg:ledBy", "Westshire Community Trust"),
+        ("Falls Prevention Service", "gg:governedBy", "Integrated Care Board"),
+    }
+
+
+def test_programmes_query_on_the_corpus(corpus_store: OxigraphStore) -> None:
+    t = select(corpus_store, queries.load("programmes"))
+    rows = {str(r["label"]): r for r in t.rows}
+    bhbcbv = rows["Better Care, Better Health, Better Value programme"]
+    assert str(bhbcbv["ledBy"]) == "Rachael Danter"
+    assert str(bhbcbv["governedBy"]) == "Better Health, Better Care, Better Value Board"
+    assert str(rows["Workforce"]["kind"]) == "workstream"
+    assert "Better Care, Better Health, Better Value programme" in str(rows["Urgent and Emergency Care"]["partOf"])
+    assert len(rows) == 16
