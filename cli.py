@@ -280,14 +280,50 @@ def serve(store: str | None, update: str | None, host: str, port: int) -> None:
     from govgraph.viz import render_view
 
     settings = settings_for(store, update)
-    st = open_for(settings, read_only=not settings.store_is_remote)
+    folder = None if settings.store_is_remote or settings.store == ":memory:" else Path(settings.store)
+    if folder is None:
+        st = open_for(settings, read_only=False)
+        token = None
+    else:
+        st, token = hold_store(folder)
 
     def views(view: str, focus: str | None, depth: int) -> str:
         return render_view(st, view, focus=focus, depth=depth, base=settings.base, fmt="html").decode()
 
-    app = create_app(settings, st, views=views)
+    if folder is None or token is None:
+        app = create_app(settings, st, views=views)
+        click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    from govgraph.graph.served import announce, withdraw
+
+    # uvicorn re-raises SIGTERM after its graceful shutdown, so the app's shutdown (not a
+    # `finally` here) takes the announcement back.
+    app = create_app(settings, st, views=views, local_token=token, on_shutdown=lambda: withdraw(folder, token))
     click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    local = "127.0.0.1" if host in ("0.0.0.0", "", "localhost") else "[::1]" if host == "::" else (
+        f"[{host}]" if ":" in host else host)
+    announce(folder, f"http://{local}:{port}", token)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        withdraw(folder, token)
+        st.close()
+
+
+def hold_store(folder: Path):
+    """Open an embedded store for `serve`: its only handle, which other commands reach
+    through the server while it runs (graph/served.py)."""
+    from govgraph.errors import StoreError
+    from govgraph.graph.served import announced, new_token
+    from govgraph.graph.store import open_store
+
+    running = announced(folder)
+    if running is not None:
+        raise StoreError(f"{folder}: already served by process {running.pid} at {running.url} — use that server, or stop it first")
+    if not (folder / "CURRENT").exists():
+        raise StoreError(f"{folder}: no govgraph store here — run 'govgraph ingest PAPERS --store {folder}' first")
+    return open_store(str(folder), read_only=False, via_server=False), new_token()
 
 
 @main.command()

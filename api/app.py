@@ -24,7 +24,7 @@ from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel
 
 from govgraph import __version__
-from govgraph.api import entities, errors, pages, rest, sparql, trace
+from govgraph.api import entities, errors, local, pages, rest, sparql, trace
 from govgraph.api.execute import TRUNCATED_HEADER, Executor
 from govgraph.api.html import esc, page
 from govgraph.api.terms import Site
@@ -91,8 +91,12 @@ def _openapi(app: FastAPI) -> Callable[[], dict]:
     return build
 
 
-def create_app(settings: Settings, store: Store, views: ViewRenderer | None = None) -> FastAPI:
-    """The service over `store`. `views`, when given, renders /viz/VIEW pages."""
+def create_app(settings: Settings, store: Store, views: ViewRenderer | None = None,
+               local_token: str | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+    """The service over `store`. `views`, when given, renders /viz/VIEW pages.
+    `local_token`, when given, opens the store to govgraph's own commands on this
+    machine that send it (api/local.py): the server then holds the store's only handle.
+    `on_shutdown` runs when the server stops, even on SIGTERM."""
     executor = Executor(store, settings.query_timeout_s, settings.row_cap)
     site = Site(settings.base)
 
@@ -100,6 +104,8 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
     async def lifespan(_: FastAPI):
         yield
         executor.close()
+        if on_shutdown is not None:
+            on_shutdown()
 
     app = FastAPI(
         title="govgraph",
@@ -129,6 +135,8 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         rest.router(executor, site),
         trace.router(executor, site),
     ]
+    if local_token:
+        routers.append(local.router(store, local_token))
     for router in routers:
         app.include_router(router)
 

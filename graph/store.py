@@ -111,9 +111,12 @@ class OxigraphStore:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
         except OSError as exc:
-            raise StoreError(
-                f"{path}: cannot open the store ({exc}) — is another govgraph process writing to it?"
-            ) from exc
+            if "lock" in str(exc).lower():
+                raise StoreError(
+                    f"{path}: the store is in use by another govgraph process (an ingest still running?) — "
+                    "wait for it to finish and try again"
+                ) from exc
+            raise StoreError(f"{path}: cannot open the store ({exc})") from exc
 
     def replace_graph(self, name: str, data: Graph) -> None:
         try:
@@ -171,12 +174,21 @@ class OxigraphStore:
         self._store = None  # type: ignore[assignment]
 
 
-def open_store(spec: str | None, *, read_only: bool = False, update: str | None = None) -> Store:
-    """Open the store a user named: a folder (embedded), ':memory:', or a SPARQL URL."""
+def open_store(spec: str | None, *, read_only: bool = False, update: str | None = None,
+               via_server: bool = True) -> Store:
+    """Open the store a user named: a folder (embedded), ':memory:', or a SPARQL URL.
+    While `govgraph serve` holds a folder, the folder is reached through that server
+    (graph/served.py) unless `via_server` is False (the server itself opens it)."""
     if spec is None or spec == ":memory:":
         return OxigraphStore(None)
     if spec.startswith(("http://", "https://")):
         from govgraph.graph.remote import RemoteStore
 
         return RemoteStore(spec, update)
+    if via_server:
+        from govgraph.graph.served import served_store
+
+        served = served_store(Path(spec))
+        if served is not None:
+            return served
     return OxigraphStore(Path(spec), read_only=read_only)
