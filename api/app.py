@@ -56,6 +56,42 @@ Every error is `{"error": {"status", "code", "message"}}`.
 """
 
 
+# No request the public routes take is larger (a SPARQL query, a form); /_local takes a
+# paper's graph and checks its token before it reads the body.
+MAX_REQUEST_BYTES = sparql.MAX_QUERY_BYTES
+
+
+class BodyLimit:
+    """Refuse a body over `limit` bytes before reading it: at once when Content-Length
+    says so (413 in the one error shape), and a chunked body is cut off just past the
+    limit, so the route that reads it refuses it with no more than that in memory."""
+
+    def __init__(self, app, limit: int = MAX_REQUEST_BYTES, exempt: str = "/_local/") -> None:
+        self.app, self.limit, self.exempt = app, limit, exempt
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(self.exempt):
+            await self.app(scope, receive, send)
+            return
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.limit:
+            resp = errors.error_response(413, "too_large", f"a request body may be at most {self.limit} bytes")
+            await resp(scope, receive, send)
+            return
+        seen = 0
+
+        async def capped():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    message = {**message, "more_body": False}
+            return message
+
+        await self.app(scope, capped, send)
+
+
 class Health(BaseModel):
     status: str
     graphs: int
@@ -126,6 +162,7 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         expose_headers=[TRUNCATED_HEADER],
         max_age=3600,
     )
+    app.add_middleware(BodyLimit)
     static = resources.files("govgraph.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

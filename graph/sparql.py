@@ -11,9 +11,11 @@ import re
 from dataclasses import dataclass
 from typing import Mapping
 
+import pyoxigraph as ox
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from govgraph.errors import QueryError
 from govgraph.graph.store import Store
 
 
@@ -50,6 +52,12 @@ def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
     for name in bindings:
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
+    for value in bindings.values():
+        if isinstance(value, URIRef):
+            try:
+                ox.NamedNode(str(value))  # a bound IRI is one term, never SPARQL text
+            except ValueError as exc:
+                raise QueryError(f"not an IRI: {str(value)[:200]!r}") from exc
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(v.n3() for v in bindings.values())
     block = f" VALUES ({names}) {{ ({terms}) }} "
