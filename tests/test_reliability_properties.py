@@ -55,6 +55,7 @@ def _parsers() -> dict[str, object]:
     from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
     from govgraph.ingest.governance import relations
     from govgraph.ingest.meeting import extract_meetings
+    from govgraph.ingest.people import mentions
     from govgraph.ingest.plan import extract_plan, plan_title
     from govgraph.ingest.review import extract_review
 
@@ -67,6 +68,7 @@ def _parsers() -> dict[str, object]:
         "governance": relations,
         "glossary.abbreviations": abbreviations,
         "glossary.people_lists": people_lists,
+        "people": lambda src: [m for n, line in enumerate(src.lines, 1) for m in mentions(line, Span(n, n, line))],
         "glossary.spelling_variants": lambda src: spelling_variants(src, {"Health and Wellbeing Board", "CCG"}),
     }
     optional = {  # modules that may not exist yet in every checkout
