@@ -50,7 +50,11 @@ def extract(src: Source) -> Extraction:
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:
-        ex.diagnostics.append(f"{src.path}: warning: no section of a kind govgraph reads was found")
+        empty = not any(line.strip() for line in src.lines)
+        ex.diagnostics.append(
+            f"{src.path}: warning: the file is empty — nothing to ingest" if empty
+            else f"{src.path}: warning: no section of a kind govgraph reads was found"
+        )
     else:
         unread = unread_sections(src, ex.records + list(people) + list(ex.abbreviations))
         if unread:
