@@ -7,11 +7,12 @@ as one line naming the file (and line); 2 wrong usage (click's own).
 from __future__ import annotations
 
 import csv
+from contextlib import contextmanager
 import io
 import json
 import sys
 from pathlib import Path
-from typing import Callable, NoReturn
+from typing import Callable, Iterator, NoReturn
 
 import click
 
@@ -68,6 +69,16 @@ def open_for(settings: Settings, *, read_only: bool):
     from govgraph.graph.store import open_store
 
     return open_store(settings.store, read_only=read_only, update=settings.update)
+
+
+@contextmanager
+def reading(store: str | None, update: str | None) -> Iterator:
+    """The store a read-only command asked for, closed (and its lock released) after."""
+    st = open_for(settings_for(store, update), read_only=True)
+    try:
+        yield st
+    finally:
+        st.close()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -160,11 +171,8 @@ def query(name: str, store: str | None, update: str | None, fmt: str, as_at) -> 
         bindings = {"asAt": Literal((as_at.date() if as_at else date.today()).isoformat(), datatype=XSD.date)}
     elif as_at is not None:
         raise click.UsageError(f"--as-at: the query {name!r} takes no date (it never uses ?asAt)")
-    st = open_for(settings_for(store, update), read_only=True)
-    try:
+    with reading(store, update) as st:
         table = select(st, sparql, bindings)
-    finally:
-        st.close()
     click.echo(write_table(table.columns, [table.values(r) for r in table.rows], fmt), nl=False)
 
 
@@ -187,11 +195,8 @@ def export(store: str | None, update: str | None, fmt: str, out: Path | None) ->
     """Export the whole graph: every paper's named graph, with provenance."""
     from govgraph.graph.export import export_bytes
 
-    st = open_for(settings_for(store, update), read_only=True)
-    try:
+    with reading(store, update) as st:
         data = export_bytes(st, fmt)
-    finally:
-        st.close()
     if out is None:
         sys.stdout.buffer.write(data)
     else:
@@ -208,11 +213,8 @@ def validate(store: str | None, update: str | None) -> None:
     """Check the graph against the SHACL shapes; exit 1 on any violation."""
     from govgraph.graph.validate import validate_store
 
-    st = open_for(settings_for(store, update), read_only=True)
-    try:
+    with reading(store, update) as st:
         problems = validate_store(st)
-    finally:
-        st.close()
     if problems:
         raise ValidationFailed(problems)
     click.echo("conforms: the graph passes every shape")
@@ -227,11 +229,8 @@ def aliases(store: str | None, update: str | None) -> None:
     from govgraph.graph import queries
     from govgraph.graph.sparql import select
 
-    st = open_for(settings_for(store, update), read_only=True)
-    try:
+    with reading(store, update) as st:
         table = select(st, queries.internal("aliases"))
-    finally:
-        st.close()
     click.echo(write_table(table.columns, [table.values(r) for r in table.rows], "table"), nl=False)
 
 
@@ -250,11 +249,8 @@ def diff_command(first: str, second: str, store: str | None, update: str | None,
     governance changes) or two meetings of one body (membership and attendance)."""
     from govgraph.graph.diff import as_dict, as_html, as_text, diff
 
-    st = open_for(settings_for(store, update), read_only=True)
-    try:
+    with reading(store, update) as st:
         d = diff(st, first, second)
-    finally:
-        st.close()
     text = {"text": as_text, "html": as_html,
             "json": lambda x: json.dumps(as_dict(x), indent=2, ensure_ascii=False) + "\n"}[fmt](d)
     if out is None:
