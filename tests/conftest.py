@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from govgraph.graph.build import ingest_paths
 from govgraph.graph.store import OxigraphStore
-from support import BASE, EXAMPLES, PLAN
+from support import EXAMPLES, PLAN, ingested
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--regen-golden", action="store_true", help="rewrite tests/golden/*/*/expected.ttl")
-
-
-def ingested(path: Path) -> OxigraphStore:
-    store = OxigraphStore(None)
-    report = ingest_paths([path], store, BASE)
-    assert report.ok, report.errors
-    return store
 
 
 @pytest.fixture(scope="session")

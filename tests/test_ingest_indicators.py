@@ -9,13 +9,12 @@ from pathlib import Path
 import pytest
 
 from govgraph.graph import queries
-from govgraph.graph.build import ingest_paths
 from govgraph.graph.sparql import select
 from govgraph.graph.store import OxigraphStore
 from govgraph.ingest.indicators import column, extract_indicators, full_period
 from govgraph.ingest.records import Indicator
 from govgraph.ingest.source import read_source, source_from_text
-from support import BASE, EXAMPLES
+from support import EXAMPLES, ingested_text
 
 PACK = EXAMPLES / "001_a1962bd04f6d0873.txt"
 
@@ -221,11 +220,7 @@ def test_non_period_headers() -> None:
 
 
 def test_variant_graph_validates_and_answers(tmp_path: Path) -> None:
-    paper = tmp_path / "northshire_bcf.md"
-    paper.write_text(MARKDOWN, "utf-8")
-    store = OxigraphStore(None)
-    report = ingest_paths([paper], store, BASE)
-    assert report.ok, report.errors
+    store = ingested_text(tmp_path, "northshire_bcf.md", MARKDOWN)
     o = select(store, queries.load("observations"))
     rows = {(str(r["indicatorLabel"]), str(r["period"]), str(r["kind"])): str(r["value"]) for r in o.rows}
     assert rows[("Delayed transfers of care (delayed days)", "2019/20", "target")] == "35.0"

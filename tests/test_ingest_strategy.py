@@ -8,13 +8,12 @@ from pathlib import Path
 import pytest
 
 from govgraph.graph import queries
-from govgraph.graph.build import ingest_paths
 from govgraph.graph.sparql import select
 from govgraph.graph.store import OxigraphStore
 from govgraph.ingest.records import Strategy
 from govgraph.ingest.source import read_source, source_from_text
 from govgraph.ingest.strategy import extract_strategies, norm_period, title_of
-from support import BASE, EXAMPLES
+from support import EXAMPLES, ingested_text
 
 PACK = EXAMPLES / "001_a1962bd04f6d0873.txt"
 CQC_PLAN = (2540, 2908)  # read by the plan extractor
@@ -222,11 +221,7 @@ def test_periods() -> None:
 
 
 def test_variant_graph_validates_and_answers(tmp_path: Path) -> None:
-    paper = tmp_path / "northshire_carers.md"
-    paper.write_text(MARKDOWN, "utf-8")
-    store = OxigraphStore(None)
-    report = ingest_paths([paper], store, BASE)
-    assert report.ok, report.errors
+    store = ingested_text(tmp_path, "northshire_carers.md", MARKDOWN)
     t = select(store, queries.load("strategies"))
     assert len(t.rows) == 1
     r = t.rows[0]
