@@ -272,7 +272,7 @@ def repair_ids(accs: list[_Acc], diagnostics: list[str]) -> None:
             fixed = f"{prev[1]}{int(prev[2]) + 1}"
             after = f" and {accs[i + 1].number}" if i + 1 < len(accs) else ""
             diagnostics.append(
-                f"line {accs[i].line}: warning: action id {here or '(none)'!r} read as {fixed!r}, "
+                f"{accs[i].line}: warning: action id {here or '(none)'!r} read as {fixed!r}, "
                 f"following {accs[i - 1].number}{after} — check the paper"
             )
             accs[i].number = fixed

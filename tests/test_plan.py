@@ -143,3 +143,11 @@ def test_sections_nobody_reads_are_counted_not_dropped() -> None:
     assert len(diagnostics) == 1
     assert diagnostics[0].startswith("variant.txt:") and "1 of 4 sections not read" in diagnostics[0]
     assert "'Housing update'" in diagnostics[0]
+
+
+def test_id_repairs_are_located_like_compiler_errors() -> None:
+    diagnostics: list[str] = []
+    pack = PLAN.parent / "001_a1962bd04f6d0873.txt"
+    extract_plan(read_source(pack), diagnostics=diagnostics)
+    path, line, rest = diagnostics[0].split(":", 2)
+    assert path == str(pack) and line == "2629" and rest.startswith(" warning: action id")
