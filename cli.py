@@ -96,9 +96,12 @@ def main() -> None:
 @store_option
 @update_option
 @click.option("--quiet", "-q", is_flag=True, help="Print only problems.")
+@click.option("--no-check", is_flag=True,
+              help="Skip each paper's shape check before it is written (bulk loads; run `validate` after).")
 @guarded
-def ingest(paths: tuple[Path, ...], store: str | None, update: str | None, quiet: bool) -> None:
-    """Ingest board papers (files or folders). Re-ingesting a paper replaces its facts."""
+def ingest(paths: tuple[Path, ...], store: str | None, update: str | None, quiet: bool, no_check: bool) -> None:
+    """Ingest board papers (files or folders). Each paper's graph is checked against the
+    shapes and written in one transaction; re-ingesting a paper replaces its facts."""
     from rich.progress import Progress
 
     from govgraph.graph.build import ingest_paths, summary
@@ -111,6 +114,7 @@ def ingest(paths: tuple[Path, ...], store: str | None, update: str | None, quiet
             report = ingest_paths(
                 list(paths), st, settings.base,
                 progress=lambda p: progress.update(task, description=f"ingesting {p.name}"),
+                check=not no_check,
             )
     finally:
         st.close()
@@ -120,7 +124,8 @@ def ingest(paths: tuple[Path, ...], store: str | None, update: str | None, quiet
         for d in paper.diagnostics:
             click.echo(d, err=True)
     for err in report.errors:
-        click.echo(str(err), err=True)
+        for line in err.lines if isinstance(err, ValidationFailed) else [str(err)]:
+            click.echo(line, err=True)
     if not quiet:
         click.echo(f"{len(report.papers)} paper(s) in {settings.store}; {report.feeds} action-to-board feeds traced")
     if report.errors:

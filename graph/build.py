@@ -13,12 +13,13 @@ from typing import Callable, Iterable
 
 from rdflib import RDF, Graph
 
-from govgraph.errors import GovGraphError, SourceError
+from govgraph.errors import GovGraphError, SourceError, ValidationFailed
 from govgraph.graph import trace
 from govgraph.graph.queries import internal
 from govgraph.graph.resolve import Merge, Resolver, kind_for_class
 from govgraph.graph.sparql import select
 from govgraph.graph.store import Store
+from govgraph.graph.validate import problems
 from govgraph.ingest.emit import doc_iri, emit
 from govgraph.ingest.extract import extract
 from govgraph.ingest.source import Source, is_paper, read_source
@@ -103,9 +104,15 @@ def build_graph(src: Source, base: str, store: Store | None = None) -> tuple[Gra
     return g, resolver, ex.diagnostics
 
 
-def ingest_file(path: Path, store: Store, base: str) -> PaperResult:
+def ingest_file(path: Path, store: Store, base: str, *, check: bool = True) -> PaperResult:
+    """Build a paper's graph in memory, check it against the shapes, then replace its
+    named graph in one transaction: a paper that fails lands not at all."""
     src = read_source(path)
     g, resolver, diagnostics = build_graph(src, base, store)
+    if check:
+        found = problems(g + vocabulary())
+        if found:
+            raise ValidationFailed(found)
     doc = str(doc_iri(base, src.doc_id))
     store.replace_graph(doc, g)
     counts = {name: len(set(g.subjects(RDF.type, cls))) for name, cls in COUNTED.items()}
@@ -118,15 +125,19 @@ def ingest_paths(
     store: Store,
     base: str,
     progress: Callable[[Path], None] | None = None,
+    *,
+    check: bool = True,
 ) -> IngestReport:
-    """Ingest every paper; good ones land even when others fail, and all problems are reported."""
+    """Ingest every paper; good ones land even when others fail, and all problems are
+    reported. `check=False` skips the per-paper shape check (for bulk loads that run
+    `govgraph validate` once at the end)."""
     files, errors = expand_paths(paths)
     report = IngestReport(errors=list(errors))
     for f in files:
         if progress:
             progress(f)
         try:
-            report.papers.append(ingest_file(f, store, base))
+            report.papers.append(ingest_file(f, store, base, check=check))
         except GovGraphError as exc:
             report.errors.append(exc)
     if report.papers:

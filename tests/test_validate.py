@@ -32,3 +32,28 @@ def test_a_violation_names_the_paper_and_line() -> None:
 def test_union_graph_holds_every_paper(corpus_store: OxigraphStore) -> None:
     g = union_graph(corpus_store)
     assert len(set(g.subject_objects(GG.sourceFile))) == 4
+
+
+def test_a_paper_that_breaks_a_shape_is_not_written(tmp_path, monkeypatch) -> None:
+    """Checked before the write: the store keeps the paper's old graph, and the report
+    names the file and line."""
+    import govgraph.graph.build as build
+    from govgraph.errors import ValidationFailed
+    from govgraph.graph.build import ingest_paths
+
+    store = OxigraphStore(None)
+    assert ingest_paths([PLAN], store, BASE).ok
+    before = store.dump("application/n-quads")
+
+    real = build.build_graph
+
+    def broken(src, base, st=None):
+        g, resolver, diagnostics = real(src, base, st)
+        g.remove((None, GG.status, None))  # every action loses its status
+        return g, resolver, diagnostics
+
+    monkeypatch.setattr(build, "build_graph", broken)
+    report = ingest_paths([PLAN], store, BASE)
+    assert not report.ok and isinstance(report.errors[0], ValidationFailed)
+    assert all(line.startswith(f"{PLAN.name}:") for line in report.errors[0].lines)
+    assert store.dump("application/n-quads") == before
