@@ -98,6 +98,7 @@ class OxigraphStore:
 
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = ox.Store()
@@ -119,10 +120,10 @@ class OxigraphStore:
             raise StoreError(f"{path}: cannot open the store ({exc})") from exc
 
     def replace_graph(self, name: str, data: Graph) -> None:
+        # One update is one transaction, durable through the write-ahead log even if the
+        # process is killed; memtables are flushed once, on close.
         try:
             self._store.update(replace_update(name, data))
-            if self.path is not None:
-                self._store.flush()
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.path}: could not write graph <{name}>: {exc}") from exc
 
@@ -171,6 +172,11 @@ class OxigraphStore:
 
     def close(self) -> None:
         # pyoxigraph releases its lock when the object is collected.
+        if self._store is not None and self.path is not None and not self.read_only:
+            try:
+                self._store.flush()
+            except OSError:
+                pass  # the write-ahead log already holds every committed write
         self._store = None  # type: ignore[assignment]
 
 
