@@ -20,3 +20,12 @@ def corpus_store() -> OxigraphStore:
 @pytest.fixture(scope="session")
 def plan_store() -> OxigraphStore:
     return ingested(PLAN)
+
+
+@pytest.fixture(scope="module")
+def client(corpus_store: OxigraphStore):
+    """The API over the corpus, for tests that do not build their own app."""
+    from fastapi.testclient import TestClient
+    from test_api_support import make_app
+
+    return TestClient(make_app(corpus_store))

@@ -19,10 +19,6 @@ GG = rdflib.Namespace("https://w3id.org/govgraph/ns#")
 HWBB = f"{BASE}body/health-and-wellbeing-board"
 
 
-@pytest.fixture(scope="module")
-def client(corpus_store) -> TestClient:
-    return TestClient(make_app(corpus_store))
-
 
 def path_of(iri: str) -> str:
     return "/id/" + iri[len(BASE):].split("#")[0]

@@ -8,20 +8,15 @@ import io
 from datetime import date
 
 import pytest
-from fastapi.testclient import TestClient
 
 from govgraph.api import dates
 from govgraph.graph import queries
 from support import BASE
-from test_api_support import ERROR_KEYS, assert_error, make_app
+from test_api_support import ERROR_KEYS, assert_error
 
 ACTION = "doc/000_bffd6dc40caf8094/action/1-1"
 HWBB = "health-and-wellbeing-board"
 
-
-@pytest.fixture(scope="module")
-def client(corpus_store) -> TestClient:
-    return TestClient(make_app(corpus_store))
 
 
 @pytest.fixture(scope="module")

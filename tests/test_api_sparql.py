@@ -23,10 +23,6 @@ CONSTRUCT = f"PREFIX gg: <{GG}> CONSTRUCT {{ ?b a gg:Board }} WHERE {{ ?b a gg:B
 SPARQL_QUERY = "application/sparql-query"
 
 
-@pytest.fixture(scope="module")
-def client(corpus_store) -> TestClient:
-    return TestClient(make_app(corpus_store))
-
 
 @pytest.fixture(scope="module")
 def boards(corpus_store) -> list[str]:
