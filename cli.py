@@ -230,7 +230,7 @@ def validate(store: str | None, update: str | None) -> None:
 @update_option
 @guarded
 def aliases(store: str | None, update: str | None) -> None:
-    """List which names became one node, where each spelling stands."""
+    """List which names became one node, why, and where each spelling stands."""
     from govgraph.graph import queries
     from govgraph.graph.sparql import select
 

@@ -37,6 +37,7 @@ from govgraph.ontology.namespace import GG
 
 STOP = {"the", "and", "of", "for", "&", "in", "on", "a", "an", "to"}
 FUZZY_MIN = 92
+PROGRAMME_WORDS = frozenset({"programme", "program", "workstream", "work-stream", "project"})
 TEXT_MIN = 85  # distinct recommendations of one review score about 50; a reworded quote near 90
 
 
@@ -160,6 +161,12 @@ class Resolver:
         for e in pool:
             if e.key == key:
                 return e, "same words" if e.label != label else "same name"
+        if family == "programme":
+            # "Proactive and Preventative" is the "Preventative and Proactive workstream"
+            bare = key - PROGRAMME_WORDS
+            for e in pool:
+                if bare and e.key - PROGRAMME_WORDS == bare:
+                    return e, "same words"
         for e in pool:
             if _tokens_match(toks, e.tokens):
                 return e, "same words, some abbreviated"
@@ -286,7 +293,10 @@ class Resolver:
         if label != entry.label:
             family = family_of(entry.kind)
             toks, canon = self.tokens(label), self.tokens(entry.label)
-            if self.key(toks) == self.key(canon):
+            same = self.key(toks) == self.key(canon) or (
+                family == "programme" and self.key(toks) - PROGRAMME_WORDS == self.key(canon) - PROGRAMME_WORDS
+            )
+            if same:
                 why.append("same words")
             elif _tokens_match(toks, canon):
                 why.append("same words, some abbreviated")

@@ -114,11 +114,13 @@ def test_gaps_on_the_corpus(corpus_store) -> None:
     # Every plan action names an outcome (the theme's "Outcomes we will achieve") and a
     # "System Governance Body": no action-level gap in the plan.
     assert not [r for r in rows if r["gap"] in ("no-outcome", "action-no-governance")]
-    # "STP (Preventative and Proactive workstream)" governs actions 1.3, 1.4 and 7.2 in
-    # both copies (000:91), yet no paper says who governs it or the STP it is part of.
-    pp = by[("programme-no-governance", "Preventative and Proactive workstream")]
-    assert "governs 4 action(s)" in pp["detail"]
-    assert f"{PLAN_FILE}:91" in pp["citedAt"]
+    # "STP" itself governs action 2.1 in both copies (000:146), and no paper says who governs
+    # the STP (Sustainability and Transformation Programme, the plan's abbreviations).
+    stp = by[("programme-no-governance", "Sustainability and Transformation Programme")]
+    assert "governs 2 action(s)" in stp["detail"]
+    # The plan's "STP (Preventative and Proactive workstream)" is the programme report's
+    # "Proactive and Preventative" workstream (001:1604ff): governed through its Board.
+    assert ("programme-no-governance", "Preventative and Proactive workstream") not in by
     # Urgent and Emergency Care is a workstream of the Better Health, Better Care, Better
     # Value programme (001:1604), whose report is on behalf of its Board (001:1693).
     assert ("programme-no-governance", "Urgent and Emergency Care") not in by

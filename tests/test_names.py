@@ -55,3 +55,16 @@ def test_a_post_run_into_its_organisation_is_split() -> None:
     assert (p.name, p.role, p.org) == ("Andrea J Green", "Chief Officer", "NHS Warwickshire North and NHS Coventry and Rugby CCG")
     (q,) = parse_people("Liz Gaulton, Director of Public Health and Wellbeing")
     assert (q.role, q.org) == ("Director of Public Health and Wellbeing", None)
+
+
+def test_resolver_keeps_boards_and_groups_apart_but_merges_workstream_spellings() -> None:
+    from govgraph.graph.resolve import Resolver
+    from govgraph.ingest.records import Mention, Span
+
+    r = Resolver("https://example.org/id/", place="Northshire")
+    at = Span(1, 1, "x")
+    ws = r(Mention("Preventative and Proactive workstream", "workstream", at))
+    assert r(Mention("Proactive and Preventative", "workstream", at)).iri == ws.iri
+    board = r(Mention("Northshire Health and Wellbeing Board", "board", at))
+    assert r(Mention("Health and Well-being Board", "board", at)).iri == board.iri
+    assert r(Mention("Health and Wellbeing Executive Group", "group", at)).iri != board.iri
