@@ -68,7 +68,7 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[SourceError]]:
     return files, errors
 
 
-def seed_resolver(store: Store, resolver: Resolver, skip_graph: str | None = None) -> None:
+def seed_resolver(store: Store, resolver: Resolver) -> None:
     """Teach the resolver every node the store already names."""
     labels: dict[str, tuple[str, list[str]]] = {}
     for row in select(store, internal("known_entities")).rows:

@@ -23,7 +23,6 @@ from govgraph.ingest.emit import Resolved
 from govgraph.ingest.names import (
     BODY_KINDS,
     PROGRAMME_KINDS,
-    head_kind,
     is_acronym,
     kind_of,
     organisation_kind,
@@ -155,21 +154,23 @@ class Resolver:
         if labels:
             self._by_iri[iri] = self.entries[-1]
 
-    def _find(self, family: str, label: str, toks: tuple[str, ...]) -> tuple[Entry, str] | None:
+    def _find(self, family: str, toks: tuple[str, ...]) -> Entry | None:
+        """The node of this family the words name, trying the closest kind of match first;
+        `explain` says which kind it was."""
         key = self.key(toks)
         pool = [e for e in self.entries if family_of(e.kind) == family]
         for e in pool:
             if e.key == key:
-                return e, "same words" if e.label != label else "same name"
+                return e
         if family == "programme":
             # "Proactive and Preventative" is the "Preventative and Proactive workstream"
             bare = key - PROGRAMME_WORDS
             for e in pool:
                 if bare and e.key - PROGRAMME_WORDS == bare:
-                    return e, "same words"
+                    return e
         for e in pool:
             if _tokens_match(toks, e.tokens):
-                return e, "same words, some abbreviated"
+                return e
         if family == "person":
             return self._person_initials(pool, toks)
         head = toks[-1] if toks else ""
@@ -179,12 +180,10 @@ class Resolver:
                 score = fuzz.token_sort_ratio(" ".join(sorted(key)), " ".join(sorted(e.key)))
                 if score > best[0]:
                     best = (score, e)
-        if best[1] is not None and best[0] >= FUZZY_MIN:
-            return best[1], f"fuzzy match {best[0]:.0f}/100"
-        return None
+        return best[1] if best[0] >= FUZZY_MIN else None
 
     @staticmethod
-    def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> tuple[Entry, str] | None:
+    def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> Entry | None:
         """'J Smith' is 'Jane Smith' when only one Smith starts with J; 'Andrea J Green'
         is 'Andrea Green' (a middle initial)."""
         if len(toks) < 2:
@@ -193,13 +192,13 @@ class Resolver:
         middle = [e for e in pool if len(e.tokens) >= 2 and (e.tokens[0], e.tokens[-1]) == core
                   and all(len(t) == 1 for t in (e.tokens[1:-1] + toks[1:-1]))]
         if len(middle) == 1:
-            return middle[0], "same name but a middle initial"
+            return middle[0]
         hits = [
             e for e in pool
             if len(e.tokens) >= 2 and e.tokens[-1] == toks[-1] and e.tokens[0][0] == toks[0][0]
             and (len(toks[0]) == 1 or len(e.tokens[0]) == 1)
         ]
-        return (hits[0], "initial and surname") if len(hits) == 1 else None
+        return hits[0] if len(hits) == 1 else None
 
     def _new(self, kind: str, label: str, toks: tuple[str, ...]) -> Entry:
         family = family_of(kind)
@@ -244,8 +243,8 @@ class Resolver:
         kind = kind_of(label)
         if kind == "any":
             return None
-        found = self._find(family_of(kind), label, self.tokens(label))
-        return self.resolved(found[0], None) if found else None
+        found = self._find(family_of(kind), self.tokens(label))
+        return self.resolved(found, None) if found else None
 
     def __call__(self, m: Mention) -> Resolved | None:
         text = clean(m.text).strip(" .,;")
@@ -275,8 +274,7 @@ class Resolver:
         if m.kind == "person" and kind != "person" and kind_of(label, person_ok=True) == "person":
             kind = "person"
         toks = self.tokens(label)
-        found = self._find(family_of(kind), label, toks)
-        entry = found[0] if found else self._new(kind, label, toks)
+        entry = self._find(family_of(kind), toks) or self._new(kind, label, toks)
         reason = self.explain(m.text.strip(), text, label, entry)
         if reason:
             self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
@@ -333,4 +331,3 @@ def kind_for_class(cls: str) -> str | None:
     return None
 
 
-__all__ = ["Resolver", "Merge", "kind_for_class", "head_kind"]

@@ -60,11 +60,11 @@ def with_bindings(sparql: str, bindings: Mapping[str, Node] | None) -> str:
                 raise QueryError(f"not an IRI: {str(value)[:200]!r}") from exc
     names = " ".join(f"?{k}" for k in bindings)
     terms = " ".join(v.n3() for v in bindings.values())
-    block = f" VALUES ({names}) {{ ({terms}) }} "
+    values = f"VALUES ({names}) {{ ({terms}) }}"
     m = _WHERE.search(sparql)
     if m is None:
-        return f"{sparql}\nVALUES ({names}) {{ ({terms}) }}"
-    return sparql[: m.end()] + block + sparql[m.end() :]
+        return f"{sparql}\n{values}"
+    return f"{sparql[: m.end()]} {values} {sparql[m.end() :]}"
 
 
 def select(store: Store, sparql: str, bindings: Mapping[str, Node] | None = None) -> Table:

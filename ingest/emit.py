@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Iterable, Protocol
+from typing import Protocol
 
 from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
@@ -79,7 +79,6 @@ class Emitter:
         self.g = Graph()
         for prefix, ns in PREFIXES.items():
             self.g.bind(prefix, Namespace(ns))
-        self._emitted_entities: set[URIRef] = set()
 
     # -- evidence -------------------------------------------------------------
 
@@ -266,6 +265,3 @@ def emit(base: str, extraction: Extraction, resolve: Resolver, line_count: int, 
             em.g.add((ev, GG.mergeReason, Literal(ab.how)))
     return em.g
 
-
-def records_of(extraction: Extraction, kind: type) -> Iterable[object]:
-    return (r for r in extraction.records if isinstance(r, kind))

@@ -74,7 +74,7 @@ def extract_programmes(src: Source) -> list[Relation]:
             if name:
                 programme = Mention(name, "programme", _span(src, n))
             continue
-        if re.match(r"^\s*From\s*:", line) and (lead := _LEADS.search(text)):
+        if re.match(r"^\s*From\s*:", line) and _LEADS.search(text):
             person = re.match(r"^\s*From\s*:\s*([^,]+),", text)
             if person:
                 leads.append(Mention(person[1].strip(), "person", _span(src, n)))
