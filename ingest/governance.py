@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from govgraph.ingest.names import is_acronym, is_person_name, kind_of, vocab
+from govgraph.ingest.names import BODY_KINDS, is_acronym, is_person_name, kind_of, vocab
 from govgraph.ingest.records import Mention, Relation, Span
 from govgraph.ingest.source import Source
 
@@ -27,6 +27,8 @@ class Verb:
     predicate: str
     reverse: bool  # True when the sentence names the object first ('Y is overseen by X')
     person: bool  # True when the object is a person ('chaired by')
+    programme: bool  # True when the object may be a programme without a head noun ('oversees Housing First')
+    between: str  # the verb phrase alone, to match it where no name follows
 
 
 @cache
@@ -39,7 +41,7 @@ def verbs() -> tuple[Verb, ...]:
     data = _data()
     return tuple(
         Verb(re.compile(rf"^\s*(?:{v['between']})\s*$", re.IGNORECASE), v["predicate"],
-             v.get("reverse", False), v.get("person", False))
+             v.get("reverse", False), v.get("person", False), v.get("programme", False), v["between"])
         for v in data["verb"]
     )
 
@@ -51,13 +53,16 @@ def _heads() -> set[str]:
     }
 
 
+_INNER_ACRONYM = re.compile(r"(?<=[a-z])\s\(([A-Z][A-Za-z&]{1,11})\)(?=\s+[A-Z])")
 _TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
 # No body's name runs longer; the cap keeps a long run of capitalised words linear.
 MAX_NAME_WORDS = 16
 
 
 def names_in(line: str) -> list[tuple[int, int, str]]:
-    """(start, end, text) of each name in the line."""
+    """(start, end, text) of each name in the line. An acronym in brackets inside a name
+    ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
+    line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
     heads = _heads()
     inner = set(_data()["names"]["body_words"])
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
@@ -84,7 +89,7 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
                 best = j  # "NHS England": an acronym and the name it prefixes
             j += 1
         if best is not None:
-            text = line[s : toks[best][1]]
+            text = re.sub(r"\s{2,}", " ", line[s : toks[best][1]])
             text = re.sub(r"^(?:The|This|That|Our)\s+", "", text)
             out.append((s, toks[best][1], text))
             i = best + 1
@@ -98,7 +103,35 @@ _PERSON = re.compile(r"\s*((?:(?:Cllr|Councillor|Dr|Professor|Prof)\.?\s+)?[A-Z]
 
 @cache
 def _person_verb(verb: Verb) -> re.Pattern[str]:
-    return re.compile(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{verb.pattern.pattern[4:-4]})\s*", re.IGNORECASE)
+    return re.compile(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{verb.between})\s*", re.IGNORECASE)
+
+
+@cache
+def _and_verb(verb: Verb) -> re.Pattern[str]:
+    # "and, having agreed its outcomes, is overseeing": an aside set off by commas may stand between.
+    return re.compile(rf"\band(?:\s*,[^,.;]{{0,80}},)?\s+(?:{verb.between})\s*", re.IGNORECASE)
+
+
+# A programme named without a head noun: two or more title-case words ("Year of Wellbeing 2019").
+_TITLE = re.compile(r"[A-Z][\w'’&-]*(?:(?:\s+(?:of|and|for|the|&|in|on))*\s+[A-Z0-9][\w'’&/-]*)+")
+
+
+def _object_at(line: str, start: int, found: list[tuple[int, int, str]], verb: Verb) -> tuple[int, str, str] | None:
+    """(end, text, kind hint) of the name that stands at `start`, if any."""
+    for s, e, text in found:
+        if s == start:
+            return e, text, kind_of(text)
+    m = _TITLE.match(line, start) if verb.programme else None
+    return (m.end(), m.group(0), "programme") if m else None
+
+
+def _sentence_subject(line: str, found: list[tuple[int, int, str]], before: int) -> tuple[int, int, str] | None:
+    """The name that opens the sentence holding position `before`."""
+    opening = max((m.end() for m in re.finditer(r"[.!?]\s+", line[:before])), default=0)
+    for name in found:
+        if name[0] == opening and name[1] <= before:
+            return name
+    return None
 
 
 # Patterns match at a position in the line, never on a slice of it: slicing the rest of
@@ -131,7 +164,12 @@ def relations(src: Source) -> list[Relation]:
                         obj = Mention(hit[1], "person", subj.span)
                         out.append(Relation(subj, verb.predicate, obj, subj.span))
                     continue
-                if not rest:
+                if not rest or not verb.pattern.match(line[a_end : rest[0][0]]):
+                    # "X oversees Housing First": the object is a programme without a head noun.
+                    m = _person_verb(verb).match(line, a_end) if verb.programme else None
+                    hit = _object_at(line, m.end(), found, verb) if m and not m.group(1) else None
+                    if hit and (not rest or rest[0][0] >= hit[0]):
+                        out.append(_relation(line, number, found[a_idx], verb, hit))
                     continue
                 b_start, b_end, b_text = rest[0]
                 if verb.pattern.match(line[a_end:b_start]):
@@ -142,4 +180,62 @@ def relations(src: Source) -> list[Relation]:
                     subj, obj = (b, a) if verb.reverse else (a, b)
                     if subj.text.lower() != obj.text.lower():
                         out.append(Relation(subj, verb.predicate, obj, span))
+        out.extend(_and_clauses(line, number, found))
+    out.extend(_subgroup_lists(src))
+    return out
+
+
+# "... putting in place the sub-groups of the Local Workforce Action Board. These subgroups are:"
+_SUBGROUPS = re.compile(r"\bsub-?\s?(?:groups|committees|boards|panels)\b[^:]*:\s*$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-*•●▪]|\d{1,2}[.)]|[a-z][.)])\s+(.+?)\s*[;,.]?\s*(?:\band\s*)?$")
+MAX_SUBGROUPS = 30
+
+
+def _subgroup_lists(src: Source) -> list[Relation]:
+    """A line naming one body and its sub-groups, then a bulleted list of them: each item
+    is a group that is part of the body."""
+    out: list[Relation] = []
+    lines = src.lines
+    for number, line in enumerate(lines, 1):
+        if "\t" in line or not _SUBGROUPS.search(line):
+            continue
+        bodies = [n for n in names_in(line) if kind_of(n[2]) in BODY_KINDS]
+        if len({n[2].lower() for n in bodies}) != 1:
+            continue  # which body the sub-groups belong to must be plain
+        parent = Mention(bodies[0][2], kind_of(bodies[0][2]), Span(number, number, line.strip()))
+        for i in range(number, min(len(lines), number + 2 * MAX_SUBGROUPS)):
+            item = lines[i]
+            if not item.strip():
+                continue
+            m = _BULLET.match(item)
+            if not m:
+                break
+            name = re.sub(r"\s*\([^)]*\)\s*$", "", m.group(1)).strip()
+            if 1 <= len(name.split()) <= 8 and name[0].isupper():
+                span = Span(number, i + 1, item.strip())
+                out.append(Relation(Mention(name, "group", span), "gg:partOf", parent, span))
+    return out
+
+
+def _relation(line: str, number: int, subject: tuple[int, int, str], verb: Verb,
+              obj: tuple[int, str, str]) -> Relation:
+    span = Span(number, number, line[subject[0] : obj[0]])
+    a = Mention(subject[2], kind_of(subject[2]), span)
+    b = Mention(obj[1], obj[2], span)
+    subj, o = (b, a) if verb.reverse else (a, b)
+    return Relation(subj, verb.predicate, o, span)
+
+
+def _and_clauses(line: str, number: int, found: list[tuple[int, int, str]]) -> list[Relation]:
+    """'The Forum met in March and is overseeing the Year of Wellbeing': the verb's subject
+    is the name that opens the sentence."""
+    out: list[Relation] = []
+    for verb in verbs():
+        if verb.person or verb.reverse:
+            continue
+        for m in _and_verb(verb).finditer(line):
+            subject = _sentence_subject(line, found, m.start())
+            hit = _object_at(line, m.end(), found, verb)
+            if subject and hit and subject[2].lower() != hit[1].lower():
+                out.append(_relation(line, number, subject, verb, hit))
     return out

@@ -70,6 +70,40 @@ def test_governance_prose_in_a_paper_we_wrote() -> None:
     }
 
 
+# Governance told less directly: a name with its acronym in brackets, a verb opened by
+# "and" far from its subject, a programme named without a head noun, and sub-groups listed.
+INDIRECT = """\
+The Rough Sleeping (RS) Board was established to oversee Housing First delivery in the city.
+The Place Board met on 3 May and, having agreed its outcomes (Compact), is overseeing the delivery of the Year of Activity 2020.
+The Safer Streets Group was established to oversee the programme in Westshire.
+Following a review of the membership of the Children's Trust Board, the sub-groups that will drive forward the priorities are:
+
+- Early Help;
+- Education and Skills (a group that spans two counties)
+- Youth Justice
+
+The following priorities were agreed:
+
+- Reducing Exclusions
+"""
+
+
+def test_governance_told_indirectly() -> None:
+    rels = relations(source_from_text(INDIRECT))
+    got = {(r.subject.text, r.predicate, r.object.text, r.object.kind) for r in rels}
+    assert got == {
+        ("Rough Sleeping Board", "gg:oversees", "Housing First", "programme"),
+        ("Place Board", "gg:oversees", "Year of Activity 2020", "programme"),
+        ("Early Help", "gg:partOf", "Children's Trust Board", "board"),
+        ("Education and Skills", "gg:partOf", "Children's Trust Board", "board"),
+        ("Youth Justice", "gg:partOf", "Children's Trust Board", "board"),
+    }
+    # "the programme" names nothing; priorities after the list are no sub-groups.
+    lines = INDIRECT.splitlines()
+    for r in rels:
+        assert r.span.quote in "\n".join(lines[r.span.first - 1 : r.span.last])
+
+
 def test_governance_prose_lands_in_the_governance_query() -> None:
     store = OxigraphStore(None)
     g, _, _ = build_graph(source_from_text(VARIANT, "variant.txt", "variant"), BASE)
