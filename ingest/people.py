@@ -55,7 +55,7 @@ def person_name(text: str) -> str | None:
         return None
     if not all(_TOKEN.fullmatch(x) for x in rest) or _INITIAL.fullmatch(rest[-1]):
         return None
-    if any(x.lower() in _not_name_words() for x in rest):
+    if any(x.lower() in _not_name_words() for x in rest) or _NOT_A_NAME.search(" ".join(rest)):
         return None
     if kind_of(" ".join(rest), person_ok=False) != "any":
         return None
@@ -73,10 +73,29 @@ def org_like(text: str) -> bool:
     return k == "organisation" or k in BODY_KINDS or k in PROGRAMME_KINDS or is_acronym(text) or bool(organisation_kind(text))
 
 
-_ROLE_THEN_ORG = re.compile(
-    r"(.*?\b(?:Officer|Director|Executive|Manager|Lead|Head|Chair|Chairman|Chairperson|Leader|Commissioner"
-    r"|Nurse|Consultant|Adviser|Advisor|Secretary|President|Dean|Chancellor|Superintendent|Constable))\s+((?:NHS|The)\b.*|[A-Z].*)"
-)
+_POSTS = ("Officer", "Director", "Executive", "Manager", "Lead", "Head", "Chair", "Chairman", "Chairperson", "Leader",
+          "Commissioner", "Nurse", "Consultant", "Adviser", "Advisor", "Secretary", "President", "Dean", "Chancellor",
+          "Superintendent", "Constable")
+_MORE_POSTS = ("Member", "Councillor", "Coordinator", "Co-ordinator", "Analyst", "Worker", "Practitioner", "Clerk",
+               "Governor", "Mayor", "Deputy", "Assistant", "Specialist", "Principal", "Treasurer", "Trustee",
+               "Representative", "Champion", "Administrator", "Accountant", "Solicitor", "Inspector", "Doctor", "GP",
+               "Professor", "Partner")
+# Posts that are never also a surname or first name, and words that make a team of a name.
+_NEVER_NAMES = ("Officer", "Director", "Executive", "Manager", "Chairman", "Chairperson", "Commissioner", "Nurse",
+                "Consultant", "Adviser", "Advisor", "Secretary", "President", "Superintendent", "Councillor",
+                "Coordinator", "Co-ordinator", "Analyst", "Worker", "Practitioner", "Specialist", "Administrator",
+                "Accountant", "Solicitor", "Representative", "Service", "Team", "Unit", "Directorate", "Department",
+                "Senior", "Interim", "Acting")
+
+
+def _any_word(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(words)})s?\b")
+
+
+_ROLE_THEN_ORG = re.compile(rf"(.*?\b(?:{'|'.join(_POSTS)}))\s+((?:NHS|The)\b.*|[A-Z].*)")
+_POST_WORD = _any_word(_POSTS + _MORE_POSTS)
+# 'Senior Analyst' and 'Governance Services' are a post and a team, not people.
+_NOT_A_NAME = _any_word(_NEVER_NAMES)
 
 
 @dataclass
@@ -119,6 +138,10 @@ def parse_people(text: str) -> list[_Person]:
                     prev.org = piece
                 else:
                     prev.org = f"{prev.org}, {piece}"
+    for p in people:
+        if p.role and p.org and not _POST_WORD.search(p.role) and not org_like(p.role) and not org_like(p.org):
+            # 'Better Health, Better Care, Better Value': one name with commas in it, no post.
+            p.role, p.org = None, f"{p.role}, {p.org}"
     return people
 
 
