@@ -198,6 +198,11 @@ def diff_meetings(store: Store, a: Side, b: Side) -> Diff:
                            "(an agenda, perhaps) — nothing to compare")
     if d.notes:
         return d
+    # An agenda lists the body's members but records no attendance: compare attendance
+    # only when both meetings record it.
+    attended = all(any(_attendance(k) for k in people.values()) for people in (before, after))
+    if not attended:
+        d.notes.append("one meeting records no attendance (an agenda, perhaps) — only membership compared")
     label = {p: next(iter(k.values())).get("label", p) for p, k in [*before.items(), *after.items()]}
 
     def cite(kinds: dict[str, dict[str, str]] | None, kind: str) -> str | None:
@@ -217,7 +222,7 @@ def diff_meetings(store: Store, a: Side, b: Side) -> Diff:
             d.changes.append(Change("role", name, name, mx.get("role"), my.get("role"),
                                     cite(x, "member"), cite(y, "member")))
         ax, ay = _attendance(x), _attendance(y)
-        if ax != ay and (ax or ay):
+        if attended and ax != ay and (ax or ay):
             d.changes.append(Change("attendance", name, name, ax, ay,
                                     cite(x, ax) if ax else None, cite(y, ay) if ay else None))
         if x and y:

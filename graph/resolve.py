@@ -92,6 +92,20 @@ def _abbreviates(short: str, full: str) -> bool:
     return all(c in it for c in short)
 
 
+def _untitled(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """A person's name tokens without the titles before it, and the first title."""
+    titles = vocab().titles
+    i = 0
+    while i < len(toks) - 1 and toks[i] in titles:
+        i += 1
+    return toks[i:], (toks[0] if i else None)
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    """'cllr' and 'councillor' are one title; no title is no evidence."""
+    return bool(a and b) and (a == b or _abbreviates(a, b) or _abbreviates(b, a))
+
+
 def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     if len(a) != len(b) or not a:
         return False
@@ -133,7 +147,8 @@ class Resolver:
             exp = self.abbreviations.get(raw) if is_acronym(raw) or raw in self.abbreviations else None
             for w in words(exp) if exp else [raw.lower()]:
                 w = re.sub(r"['’]s$", "", w)
-                if w not in STOP and (not out or out[-1] != w):
+                initial = raw == "A" and not out  # 'A Green' is a person's initial, not a stop word
+                if (w not in STOP or initial) and (not out or out[-1] != w):
                     out.append(w)
         return tuple(out)
 
@@ -185,20 +200,25 @@ class Resolver:
     @staticmethod
     def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> Entry | None:
         """'J Smith' is 'Jane Smith' when only one Smith starts with J; 'Andrea J Green'
-        is 'Andrea Green' (a middle initial)."""
+        is 'Andrea Green' (a middle initial). Titles aside: 'G Daly' is 'Professor Guy
+        Daly', and 'Councillor Caan' is the one 'Cllr K Caan' (a surname under the same
+        title)."""
+        toks, title = _untitled(toks)
+        names = [(e, *_untitled(e.tokens)) for e in pool]
         if len(toks) < 2:
-            return None
+            hits = [e for e, t, et in names if len(t) >= 2 and t[-1] == toks[-1] and _same_title(title, et)]
+            return hits[0] if len({e.iri for e in hits}) == 1 else None
         core = (toks[0], toks[-1])
-        middle = [e for e in pool if len(e.tokens) >= 2 and (e.tokens[0], e.tokens[-1]) == core
-                  and all(len(t) == 1 for t in (e.tokens[1:-1] + toks[1:-1]))]
+        middle = [e for e, t, _ in names if len(t) >= 2 and (t[0], t[-1]) == core
+                  and all(len(x) == 1 for x in (t[1:-1] + toks[1:-1]))]
         if len(middle) == 1:
             return middle[0]
         hits = [
-            e for e in pool
-            if len(e.tokens) >= 2 and e.tokens[-1] == toks[-1] and e.tokens[0][0] == toks[0][0]
-            and (len(toks[0]) == 1 or len(e.tokens[0]) == 1)
+            e for e, t, et in names
+            if len(t) >= 2 and t[-1] == toks[-1] and t[0][0] == toks[0][0] and (len(toks[0]) == 1 or len(t[0]) == 1)
+            or len(t) == 1 and t[-1] == toks[-1] and _same_title(title, et)
         ]
-        return hits[0] if len(hits) == 1 else None
+        return hits[0] if len({e.iri for e in hits}) == 1 else None  # one person, under any of their names
 
     def _new(self, kind: str, label: str, toks: tuple[str, ...]) -> Entry:
         family = family_of(kind)

@@ -10,7 +10,7 @@ sheets, in any order.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from govgraph.ingest.cover import cover_ranges
 from govgraph.ingest.names import BODY_KINDS, kind_of
@@ -252,9 +252,10 @@ def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[
     return out
 
 
-def membership(person: Mention, body: Mention, on: Cell) -> Membership:
-    """A member of a body as a meeting's minutes list them, dated by the meeting."""
-    role = person.role if person.role and re.search(r"\bchair", person.role, re.I) else "Member"
+def membership(person: Mention, body: Mention, on: Cell, role: str | None = None) -> Membership:
+    """A member of a body as a meeting's papers list them, dated by the meeting. The
+    role on the body is `role`, else the chair the person's note names, else 'Member'."""
+    role = role or (person.role if person.role and re.search(r"\bchair", person.role, re.I) else "Member")
     key = f"{person.text} {body.text} {role}"
     return Membership(Cell(key, person.span), person.span, person, body, Cell(role, person.span), on)
 
@@ -304,10 +305,112 @@ def _detail(src: Source, n: int, value: str, end: int) -> tuple[str, int]:
     return "", n
 
 
+_CHAIR = re.compile(r"^(?:vice|deputy|co)?[\s-]*chair(?:man|woman|person)?$", re.I)
+_SURNAME = re.compile(r"[A-Z][A-Za-z'’-]*[a-z]")  # 'Abbott', "O'Neill", 'Smith-Jones'
+
+
+def _top_level_split(text: str) -> list[str]:
+    """Pieces between commas and semicolons outside brackets: 'A (Coventry and Rugby
+    CCG), B' is two pieces."""
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        depth += ch == "("
+        depth -= ch == ")" and depth > 0
+        if ch in ",;" and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return [p.strip(" .") for p in out if p.strip(" .")]
+
+
+def _member_pieces(text: str) -> list[str]:
+    """The pieces of a members line, 'A and B' split where both sides name a person."""
+    out: list[str] = []
+    for part in _top_level_split(text):
+        sides = re.split(r"\s+(?:and|&)\s+", part)
+        names = [re.sub(r"\s*\([^)]*\)$", "", s) for s in sides]
+        split = len(sides) > 1 and all(person_name(n) or _SURNAME.fullmatch(n) for n in names)
+        out.extend(sides if split else [part])
+    return out
+
+
+def members(text: str, sp: Span) -> list[tuple[Mention, str]] | None:
+    """The members a line of a membership list names, each with their place on the body
+    ('Chair', 'Vice-Chair', else 'Member'); None when a piece names no one and follows no
+    one (the line is not part of the list). After a 'Councillors:' label a bare surname
+    is a councillor."""
+    c = cues()["agenda"]
+    councillors = re.match(rf"(?:{_alternatives(c['councillors'])})\s*:?\s+(.*)$", text, re.I)
+    if councillors:
+        text = councillors[1]
+    else:
+        group = _GROUP_LABEL.match(text)  # 'Co-opted members: ...'
+        if group and not person_name(group[1]) and group[2]:
+            text = group[2]
+    out: list[tuple[Mention, str]] = []
+    for piece in _member_pieces(text):
+        note = re.fullmatch(r"(.+?)\s*\(([^)]*)\)", piece)
+        bare_name, note_text = (note[1].strip(), note[2].strip()) if note else (piece, "")
+        name = person_name(bare_name)
+        if name is None and councillors and _SURNAME.fullmatch(bare_name):
+            name = f"Councillor {bare_name}"
+        if name is None:
+            if not out:
+                return None
+            person, role = out[-1]
+            if org_like(piece) and person.organisation is None:
+                out[-1] = (replace(person, organisation=Mention(piece, "any", sp)), role)
+            elif person.role is None and person.organisation is None and piece[:1].isupper():
+                out[-1] = (replace(person, role=piece), role)  # a post: 'Director of Public Health'
+            continue
+        role = "Member"
+        person = Mention(name, "person", sp)
+        if _CHAIR.match(note_text):
+            role = note_text[0].upper() + note_text[1:]
+        elif note_text and org_like(note_text):
+            person = replace(person, organisation=Mention(note_text, "any", sp))
+        elif len(note_text.split()) > 1:
+            person = replace(person, role=note_text)
+        out.append((person, role))
+    return out or None
+
+
+def membership_list(src: Source, start: int, end: int) -> list[tuple[Mention, str]]:
+    """The members an agenda lists between lines start..end: a 'Membership:' line (a
+    list that may run on over the lines after it), or a 'Committee Membership' label over
+    a list, one or more to a line, single blank lines between."""
+    labels = cues()["agenda"]["membership"]
+    for n in range(start, end):
+        lv = label_value(bare(src.line(n)), labels)
+        if lv is None:
+            continue
+        found = members(lv[1], span(src, n)) if lv[1] else []
+        if found is None:
+            continue
+        k, blanks = n + 1, 0
+        while k < end:
+            text = bare(src.line(k))
+            if not text:
+                blanks += 1
+                if lv[1] or blanks > 1:
+                    break  # an inline list runs on only over adjacent lines
+            else:
+                more = members(text, span(src, k))
+                if more is None:
+                    break
+                found += more
+                blanks = 0
+            k += 1
+        if found:
+            return found
+    return []
+
+
 def extract_agendas(src: Source, stops: set[int]) -> list[Meeting]:
     c = cues()["agenda"]
     covers = cover_ranges(src)
     meetings = []
+    ranges: list[tuple[int, int]] = []  # each agenda's lines, from its body's name
     n = 1
     while n <= len(src.lines):
         h = heading(src, n)
@@ -361,14 +464,22 @@ def extract_agendas(src: Source, stops: set[int]) -> list[Meeting]:
                     ai.report_of.extend(found)
             meeting.items.append(ai)
         meetings.append(meeting)
+        ranges.append((body_line, end))
         n = run[-1].line + 1 if run else n + 1
+    for i, (meeting, (first, end)) in enumerate(zip(meetings, ranges)):
+        last = min(end, ranges[i + 1][0]) if i + 1 < len(ranges) else end
+        if meeting.body is not None and meeting.date is not None:
+            meeting.members = [membership(p, meeting.body, meeting.date, role)
+                               for p, role in membership_list(src, first, last)]
     return meetings
 
 
 def extract_meetings(src: Source) -> list[Meeting]:
-    """The meetings a paper's agendas and minutes describe."""
+    """The meetings a paper's minutes and agendas describe, minutes first: attendance
+    lists name people in full ('Professor Guy Daly'), so names resolve to those labels
+    before an agenda's 'Membership: G Daly' meets them."""
     covers = cover_ranges(src)
     stops = {a for a, _ in covers}
     agendas = extract_agendas(src, stops)
     stops |= {m.span.first for m in agendas}
-    return agendas + extract_minutes(src, stops)
+    return extract_minutes(src, stops) + agendas

@@ -56,7 +56,7 @@ def pack() -> Source:
 
 
 def test_pack_meetings(pack: Source) -> None:
-    agenda, minutes = extract_meetings(pack)
+    minutes, agenda = extract_meetings(pack)
     assert agenda.date.value == "2019-04-08" and minutes.date.value == "2019-01-14"
     for m in (agenda, minutes):
         assert m.body is not None and m.body.text == "Coventry Health and Well-being Board"
@@ -65,7 +65,7 @@ def test_pack_meetings(pack: Source) -> None:
 
 
 def test_pack_agenda(pack: Source) -> None:
-    agenda = extract_meetings(pack)[0]
+    agenda = extract_meetings(pack)[1]
     assert [i.number.value for i in agenda.items] == [str(n) for n in range(1, 15)]
     titles = {i.number.value: i.title.value for i in agenda.items}
     assert titles["3"] == "Minutes of Previous Meeting"  # '(Pages 5 - 18)' dropped
@@ -81,7 +81,7 @@ def test_pack_agenda(pack: Source) -> None:
 
 
 def test_pack_minutes(pack: Source) -> None:
-    minutes = extract_meetings(pack)[1]
+    minutes = extract_meetings(pack)[0]
     assert len(minutes.present) == 21  # 12 board members, 2 other representatives, 7 employees
     assert len(minutes.apologies) == 7
     present = {p.text: p for p in minutes.present}
@@ -222,7 +222,7 @@ Date of meeting: 9 April 2019
 
 def test_committee_in_markdown() -> None:
     src = source_from_text(COMMITTEE, "committee.md", "committee")
-    agenda, minutes = extract_meetings(src)
+    minutes, agenda = extract_meetings(src)
     assert agenda.body.text == "Scrutiny Co-ordination Committee" and agenda.date.value == "2019-06-05"
     assert agenda.time.value == "10.00 am" and agenda.place.value == "Committee Room 2, Town Hall"
     assert [i.title.value for i in agenda.items][2] == "Budget Monitoring 2019/20"
@@ -280,19 +280,140 @@ def test_variants_ingest_and_validate(tmp_path) -> None:
     assert len(t.rows) == 4
 
 
-def test_board_members_become_dated_memberships_of_the_body(corpus_store) -> None:
-    """The 14 January 2019 minutes list 12 'Board Members' (the chair among them)."""
-    from govgraph.graph.sparql import select
+MEMBERS_SPARQL = """
+    PREFIX org: <http://www.w3.org/ns/org#>
+    PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+    PREFIX gg: <https://w3id.org/govgraph/ns#>
+    SELECT DISTINCT ?m ?person ?role ?on WHERE {
+      ?m org:member/skos:prefLabel ?person ; org:role/skos:prefLabel ?role ;
+         org:organization/skos:prefLabel "Health and Wellbeing Board" ; gg:recordedOn ?on .
+    }"""
 
-    rows = select(corpus_store, """
-        PREFIX org: <http://www.w3.org/ns/org#>
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX gg: <https://w3id.org/govgraph/ns#>
-        SELECT DISTINCT ?m ?person ?role ?on WHERE {
-          ?m org:member/skos:prefLabel ?person ; org:role/skos:prefLabel ?role ;
-             org:organization/skos:prefLabel "Health and Wellbeing Board" ; gg:recordedOn ?on .
-        }""").rows
-    assert len(rows) == 12
-    assert {str(r["on"]) for r in rows} == {"2019-01-14"}
-    assert [str(r["person"]) for r in rows if str(r["role"]) == "Chair"] == ["Councillor Caan"]
-    assert {str(r["role"]) for r in rows} == {"Chair", "Member"}
+
+def test_board_members_become_dated_memberships_of_the_body(corpus_store) -> None:
+    """The 14 January 2019 minutes list 12 'Board Members' (the chair among them); the
+    8 April 2019 agenda's 'Membership:' line (line 80) lists 19."""
+    rows = select(corpus_store, MEMBERS_SPARQL).rows
+    by_date: dict[str, list] = {}
+    for r in rows:
+        by_date.setdefault(str(r["on"]), []).append(r)
+    assert {d: len(rs) for d, rs in by_date.items()} == {"2019-01-14": 12, "2019-04-08": 19}
+    for rs in by_date.values():
+        assert [str(r["person"]) for r in rs if str(r["role"]) == "Chair"] == ["Councillor Caan"]
+        assert {str(r["role"]) for r in rs} == {"Chair", "Member"}
+
+
+def test_agenda_membership_line_in_the_pack(pack: Source) -> None:
+    agenda = extract_meetings(pack)[1]
+    # Line 80: 'Membership: Cllr F Abbott, Cllr K Caan (Chair), G Daly, ... R Stanton and Cllr K Taylor'
+    got = [(m.member.text, m.role.value) for m in agenda.members]
+    assert len(got) == 19 and got[0] == ("Cllr F Abbott", "Member") and got[1] == ("Cllr K Caan", "Chair")
+    assert got[-2:] == [("R Stanton", "Member"), ("Cllr K Taylor", "Member")]
+    assert all(m.recorded.value == "2019-04-08" and m.span.first == 80 for m in agenda.members)
+    assert ("M O'Hara", "Member") in got
+
+
+def test_diff_of_the_two_meetings_shows_who_joined(corpus_store) -> None:
+    """Initials on the agenda ('G Daly', 'Cllr K Caan') are the people the minutes name
+    in full ('Professor Guy Daly', 'Councillor Caan'). The January minutes list only the
+    members present; those who sent apologies (Abbott, Duggins, O'Hara, Reeves, Stanton)
+    and two not named in January (Linnell, Ogle) join in April; no one leaves."""
+    from govgraph.graph.diff import diff
+
+    d = diff(corpus_store, "coventry-health-and-wellbeing-board-2019-01-14",
+             "coventry-health-and-wellbeing-board-2019-04-08")
+    got = sorted((c.change, c.key) for c in d.changes)
+    assert got == [("joined", n) for n in ("Councillor Abbott", "Councillor Duggins", "Martin Reeves",
+                                            "Mike O'Hara", "Richard Stanton", "S Linnell", "S Ogle")]
+    assert d.compared == 17 and d.unchanged == 12
+    assert any("no attendance" in n for n in d.notes)
+
+
+AGENDA_MARCH = """# Westvale Borough Council
+
+## Health Scrutiny Panel
+
+**Date:** Tuesday, 5 March 2019
+**Venue:** Council Chamber, Civic Centre
+
+**Membership:** Councillor Ann Patel (Chair), Councillor Tom Reid (Vice-Chair),
+Councillor Jo Marsh, Dr Ruth Ellis (Westvale CCG) and Helen Cho, Director of Public Health
+
+## Agenda
+
+1. **Apologies for absence**
+2. **Dementia services review**
+"""
+
+AGENDA_JUNE = """Westvale Borough Council
+
+Health Scrutiny Panel
+
+Date: Tuesday, 11 June 2019
+Venue: Council Chamber, Civic Centre
+
+Committee Membership
+
+Councillor Tom Reid (Chair)
+
+Councillor Jo Marsh
+
+Councillor Priya Shah (Vice-Chair)
+Dr Ruth Ellis, Westvale CCG
+
+1. Apologies for absence
+2. Winter planning
+
+Contact officer: Liz Moore
+"""
+
+AGENDA_SURNAMES = """Anytown City Council
+
+Cabinet Advisory Panel
+
+Date of meeting: 2 September 2019
+
+Members:
+Councillors: Abbott, Bains (Chair), O'Neill and Walsh
+Co-opted members: Mr K Osei, Mrs D Lamb
+
+1. Welcome
+2. Budget consultation
+"""
+
+
+def test_membership_variants() -> None:
+    (march,) = extract_meetings(source_from_text(AGENDA_MARCH, "march.md", "march"))
+    assert [(m.member.text, m.role.value) for m in march.members] == [
+        ("Councillor Ann Patel", "Chair"), ("Councillor Tom Reid", "Vice-Chair"), ("Councillor Jo Marsh", "Member"),
+        ("Dr Ruth Ellis", "Member"), ("Helen Cho", "Member")]
+    ellis, cho = march.members[3].member, march.members[4].member
+    assert ellis.organisation.text == "Westvale CCG" and cho.role == "Director of Public Health"
+    assert {m.span.first for m in march.members} == {8, 9}  # a list run on to the next line
+    (june,) = extract_meetings(source_from_text(AGENDA_JUNE, "june.txt", "june"))
+    assert [(m.member.text, m.role.value) for m in june.members] == [
+        ("Councillor Tom Reid", "Chair"), ("Councillor Jo Marsh", "Member"),
+        ("Councillor Priya Shah", "Vice-Chair"), ("Dr Ruth Ellis", "Member")]
+    assert all(m.recorded.value == "2019-06-11" for m in june.members)
+    assert "Liz Moore" not in {m.member.text for m in june.members}
+    (panel,) = extract_meetings(source_from_text(AGENDA_SURNAMES, "panel.txt", "panel"))
+    assert [(m.member.text, m.role.value) for m in panel.members] == [
+        ("Councillor Abbott", "Member"), ("Councillor Bains", "Chair"), ("Councillor O'Neill", "Member"),
+        ("Councillor Walsh", "Member"), ("Mr K Osei", "Member"), ("Mrs D Lamb", "Member")]
+
+
+def test_diff_between_two_agendas_shows_membership_changes(tmp_path) -> None:
+    from govgraph.graph.diff import diff
+
+    (tmp_path / "march.md").write_text(AGENDA_MARCH, "utf-8")
+    (tmp_path / "june.txt").write_text(AGENDA_JUNE, "utf-8")
+    store = OxigraphStore(None)
+    assert ingest_paths([tmp_path], store, BASE).ok
+    d = diff(store, "health-scrutiny-panel-2019-03-05", "health-scrutiny-panel-2019-06-11")
+    got = {(c.change, c.key): (c.before, c.after) for c in d.changes}
+    assert got == {
+        ("left", "Councillor Ann Patel"): ("Chair", None),
+        ("left", "Helen Cho"): ("Member", None),
+        ("role", "Councillor Tom Reid"): ("Vice-Chair", "Chair"),
+        ("joined", "Councillor Priya Shah"): (None, "Vice-Chair"),
+    }
