@@ -285,7 +285,9 @@ class Resolver:
             parent = self(Mention(of[2], "any", m.span))
             text = of[1]
         label = self.expand(text)
-        kind = kind_of(label)
+        # A name the paper gives as an organisation or body ('Place Directorate') is not
+        # a person's, however its words look.
+        kind = kind_of(label, person_ok=m.kind in ("person", "any"))
         if kind == "any":
             kind = "person" if m.kind == "person" else (
                 "workstream" if parent is not None and family_of(parent_kind(parent)) == "programme" else

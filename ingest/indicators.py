@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from govgraph.ingest.records import Cell, Indicator, Observation, Span
+from govgraph.ingest.names import NAME_WORD, is_person_name, vocab
+from govgraph.ingest.records import Cell, Indicator, Mention, Observation, Span
 from govgraph.ingest.source import Source
 from govgraph.ingest.text import clean
 
@@ -41,6 +42,9 @@ class Words:
     code: tuple[str, ...]
     unit: tuple[str, ...]
     definition: tuple[str, ...]
+    owner: tuple[str, ...]
+    organisation_ends: frozenset[str]
+    unit_ends: frozenset[str]
     kinds: dict[str, tuple[str, ...]]
     to_date: tuple[str, ...]
     trend: tuple[str, ...]
@@ -57,6 +61,9 @@ def words() -> Words:
         code=tuple(d["columns"]["code"]),
         unit=tuple(d["columns"]["unit"]),
         definition=tuple(d["columns"]["definition"]),
+        owner=tuple(d["columns"]["owner"]),
+        organisation_ends=frozenset(d["owner"]["organisation_ends"]),
+        unit_ends=frozenset(d["owner"]["unit_ends"]),
         kinds={k: tuple(v) for k, v in d["kinds"].items()},
         to_date=tuple(d["columns"]["to_date"]),
         trend=tuple(d["values"]["trend"]),
@@ -91,7 +98,7 @@ def full_period(text: str) -> str:
 class Column:
     """What a header cell says a column holds: a field, or a kind and period."""
 
-    field: str  # label, code, unit, definition, value, other, blank
+    field: str  # label, code, unit, definition, owner, value, other, blank
     kind: str | None = None
     period: str | None = None
 
@@ -119,7 +126,7 @@ def column(header: str) -> Column:
         rest = re.sub(r"\b(?:data|value|values|year|figure|figures|position|outturn|fy|financial)\b", " ", rest)
         if len(rest.split()) <= 1:
             return Column("value", kind or "actual", period or "not stated")
-    for fld in ("code", "unit", "definition", "label"):
+    for fld in ("code", "unit", "definition", "owner", "label"):
         if h in getattr(w, fld) or any(h.startswith(n + " ") for n in getattr(w, fld) if len(n) > 3):
             return Column(fld)
     return Column("other")
@@ -221,6 +228,67 @@ def _name_code(text: str) -> tuple[str, str | None]:
     return (m[2].strip(), m[1].replace(" ", "")) if m else (t, None)
 
 
+# -- owners ---------------------------------------------------------------------------
+
+
+@cache
+def _organisation_endings() -> tuple[tuple[str, ...], ...]:
+    """The word runs that end an organisation's name, longest first."""
+    runs = {(w,) for w in words().organisation_ends}
+    runs |= {tuple(p.split()) for phrases in vocab().organisation.values() for p in phrases if len(p.split()) > 1}
+    return tuple(sorted(runs, key=len, reverse=True))
+
+
+def _ends_organisation(low: list[str], end: int) -> bool:
+    """Lower-cased words up to `end` end an organisation's name ('... city council')."""
+    return any(end >= len(r) and tuple(low[end - len(r):end]) == r for r in _organisation_endings())
+
+
+def _trailing_person(text: str) -> tuple[str, str | None]:
+    """'Place Directorate Kim Mawby' -> ('Place Directorate', 'Kim Mawby'): a cell that
+    PDF extraction ran together ends with the contact's name."""
+    toks = text.split()
+    if len(toks) < 2 or toks[-1].lower() in words().unit_ends or not is_person_name(" ".join(toks[-2:])):
+        return text, None
+    k = 3 if len(toks) >= 3 and toks[-3].lower().rstrip(".") in vocab().titles else 2
+    return " ".join(toks[:-k]), " ".join(toks[-k:])
+
+
+def _organisation_and_unit(text: str) -> tuple[str, str | None]:
+    """'Coventry City Council Public Health' -> ('Coventry City Council', 'Public Health')."""
+    toks = text.split()
+    low = [t.lower() for t in toks]
+    for i in range(len(toks) - 1, 0, -1):
+        if _ends_organisation(low, i) and re.match(NAME_WORD, toks[i]):
+            return " ".join(toks[:i]), " ".join(toks[i:])
+    return text, None
+
+
+def owner_mentions(text: str, sp: Span) -> list[Mention]:
+    """Who an owner cell names: organisations, their directorates (as 'Organisation
+    (Directorate)', which resolution makes a part of the organisation) and contacts,
+    each contact a member of the unit they are listed under."""
+    out: list[Mention] = []
+    unit_of: Mention | None = None  # the organisation a later bare unit belongs to
+    here: Mention | None = None  # the unit (or organisation) a later contact is listed under
+    for piece in re.split(r"\s*[,;/]\s*|\s+[–—-]\s+", label_text(text)):
+        rest, person = _trailing_person(piece.strip(" ."))
+        if rest:
+            org, unit = _organisation_and_unit(rest)
+            named_org = _ends_organisation(org.lower().split(), len(org.split()))
+            if unit is None and unit_of is not None and not named_org:
+                org, unit = unit_of.text, org
+            here = Mention(org, "organisation", sp)
+            if named_org:
+                unit_of = here
+            if unit:
+                here = Mention(f"{org} ({unit})", "organisation", sp)
+            out.extend(m for m in (Mention(org, "organisation", sp), here) if m not in out)
+        if person:
+            out.append(Mention(person, "person", sp, organisation=here))
+    return out
+
+
 def _observations(label: str, cols: list[Column], cells: list[str], lines: list[int]) -> list[Observation]:
     out: list[Observation] = []
     for i, col in enumerate(cols):
@@ -266,6 +334,10 @@ class _Table:
         self.current: Indicator | None = None
         self.current_name = ""
         self.out: list[Indicator] = []
+        self.owner_i = next((i for i, c in enumerate(cols) if c.field == "owner"), None)
+        self.top: Indicator | None = None  # the last named indicator, which owner cells go with
+        self.owner_cells: dict[int, tuple[Indicator, list[Cell]]] = {}
+        self.children: dict[int, list[Indicator]] = {}
 
     def row(self, n: int, raw: list[str]) -> None:
         cells = _fit(self.cols, raw)
@@ -283,13 +355,18 @@ class _Table:
         if name and (code or probe):
             self.current_name = label_text(name)
             parent = self._new(n, cells[li], self.current_name, code, cells, unit_i, def_i)
+            self.top = parent
+            self._owner_cell(cells, n)
             if breakdown is None:
                 self.current = parent
             else:
                 parent.observations.clear()
                 self.current = self._child(n, cells, breakdown, parent)
             self.current.observations.extend(self._obs(self.current, cells, lines))
+        elif not name and self.top is not None and not probe:
+            self._owner_cell(cells, n)  # an owner cell run on below its row ('Page 10 | Place Directorate ...')
         elif not name and self.current is not None and probe:
+            self._owner_cell(cells, n)
             target = self.current
             if breakdown is not None:
                 base = self.out[-1] if not self.out[-1].parent else self.out[-1]
@@ -329,7 +406,29 @@ class _Table:
             unit=parent.unit, parent=parent.name.value,
         )
         self.out.append(child)
+        self.children.setdefault(id(parent), []).append(child)
         return child
+
+    def _owner_cell(self, cells: list[str], n: int, text: str | None = None) -> None:
+        """Keep a piece of the owner cell of the last named indicator: PDF extraction
+        splits one cell over the rows of its breakdown ('Coventry City Council' above
+        'Place Directorate Kim Mawby')."""
+        if text is None:
+            text = cells[self.owner_i] if self.owner_i is not None and self.owner_i < len(cells) else ""
+        if self.top is None or not clean(text):
+            return
+        _, parts = self.owner_cells.setdefault(id(self.top), (self.top, []))
+        parts.append(Cell(clean(text), Span(n, n, text.strip()[:300])))
+
+    def finish(self) -> list[Indicator]:
+        """The table's indicators, each with the owners its cell names (a breakdown
+        shares its indicator's)."""
+        for top, parts in self.owner_cells.values():
+            sp = Span(parts[0].span.first, parts[-1].span.last, parts[0].span.quote)
+            owners = owner_mentions(" ".join(p.value for p in parts), sp)
+            for ind in [top, *self.children.get(id(top), [])]:
+                ind.owners = list(owners)
+        return self.out
 
     def _obs(self, ind: Indicator, cells: list[str], lines: list[int]) -> list[Observation]:
         seen = {(o.kind.value, o.period.value) for o in ind.observations}
@@ -358,13 +457,16 @@ class _Table:
         nums = [(t, ln) for t, ln in parts if _NUMBERISH.match(t)]
         if len(nums) != len(vcols):
             return n
+        owner = [(t, ln) for t, ln in parts if ln < nums[0][1]] if nums and self.owner_i is not None else []
         cells = [""] * len(self.cols)
         lines = [n] * len(self.cols)
         for i, (t, ln) in zip(vcols, nums):
             cells[i], lines[i] = t, ln
         ind = self._new(n, self.src.line(n), label_text(name), code, cells, None, None)
         ind.observations.extend(_observations(ind.name.value, self.cols, cells, lines))
-        self.current, self.current_name = ind, ind.name.value
+        self.current, self.current_name, self.top = ind, ind.name.value, ind
+        for t, ln in owner:
+            self._owner_cell([], ln, t)
         return nums[-1][1]
 
 
@@ -396,4 +498,4 @@ def extract_indicators(src: Source) -> list[Indicator]:
                 if gap > 2:
                     table = None
         n += 1
-    return [i for t in tables for i in t.out if i.name.value]
+    return [i for t in tables for i in t.finish() if i.name.value]

@@ -236,6 +236,7 @@ class Indicator:
     measures: list[Cell] = field(default_factory=list)
     observations: list[Observation] = field(default_factory=list)
     parent: str | None = None
+    owners: list[Mention] = field(default_factory=list)  # who owns or reports it
 
 
 # -- strategies, frameworks and plans --------------------------------------------------

@@ -215,8 +215,116 @@ def test_period_headers(header: str, kind: str, period: str) -> None:
 
 def test_non_period_headers() -> None:
     assert column("Indicator & Definition").field == "label"
-    assert column("Organisation / Directorate Contact").field == "other"
+    assert column("Organisation / Directorate Contact").field == "owner"
+    assert column("Responsible Officer").field == "owner"
+    assert column("Commentary").field == "other"
     assert full_period("15/16") == "2015/16"
+
+
+# -- who owns each indicator (the 'Organisation / Directorate Contact' column) -------------
+
+
+def owners(ind: Indicator) -> list[tuple[str, str | None]]:
+    return [(m.text, m.organisation.text if m.organisation else None) for m in ind.owners]
+
+
+CCC_PLACE_MAWBY = [("Coventry City Council", None), ("Coventry City Council (Place Directorate)", None),
+                   ("Kim Mawby", "Coventry City Council (Place Directorate)")]
+
+
+def test_owner_cells_in_the_pack(pack: list[Indicator]) -> None:
+    # Lines 1283-1284: PDF extraction split PI1's one cell over its two breakdown rows,
+    # 'Coventry City Council' beside Ambition and 'Place Directorate Kim Mawby' beside
+    # Routes; the indicator and both breakdowns are owned by all three.
+    for code in ("PI1", "PI2", "PI7", "PI8"):
+        assert owners(by_code(pack, code)) == CCC_PLACE_MAWBY, code
+    assert owners(by_code(pack, "PI1", "Routes")) == CCC_PLACE_MAWBY
+    # Line 1287: one cell run together: organisation, directorate, contact.
+    assert owners(by_code(pack, "PI3")) == [
+        ("Coventry City Council", None), ("Coventry City Council (Public Health)", None),
+        ("Sue Frossell", "Coventry City Council (Public Health)")]
+    # Lines 1289-1291: PI4's cells stacked one per line; the owner precedes the values.
+    assert owners(by_code(pack, "PI4")) == [("Positive Youth Foundation", None)]
+    # Lines 1351-1353: PI11's cell runs on into a row that holds only a page number.
+    pi11 = by_code(pack, "PI11")
+    assert owners(pi11) == CCC_PLACE_MAWBY
+    assert (pi11.owners[0].span.first, pi11.owners[0].span.last) == (1351, 1353)
+    assert owners(by_code(pack, "PI79")) == [("DWP", None), ("Iona Old", "DWP")]
+    assert owners(by_code(pack, "PI13")) == [("Chamber of Commerce", None), ("Martyne Manning", "Chamber of Commerce")]
+    assert owners(by_code(pack, "PI14")) == [("Positive Youth Foundation", None)]
+    # PI5 and PI6 (lines 1311-1312) name no contact; outcome indicators have no such column.
+    unowned = {i.code.value for i in pack if not i.owners and i.code}
+    assert {"PI5", "PI6"} <= unowned and all(c.startswith("O") for c in unowned - {"PI5", "PI6"})
+    assert sum(1 for i in pack if i.owners) == 21  # 13 indicators, 8 breakdowns
+
+
+def test_owner_quotes_stand(pack: list[Indicator]) -> None:
+    lines = PACK.read_text("utf-8").splitlines()
+    for ind in pack:
+        for m in ind.owners:
+            assert m.span.quote in "\n".join(lines[m.span.first - 1 : m.span.last]), m
+
+
+def test_gaps_count_owned_indicators(corpus_store: OxigraphStore) -> None:
+    # Before the owner column was read all 38 indicators were 'indicator-unowned'; now
+    # only those no one is named for: PI5, PI6 and the 15 outcome indicators.
+    t = select(corpus_store, queries.load("gaps"))
+    gaps = {str(r["label"]) for r in t.rows if str(r["gap"]) == "indicator-unowned"}
+    assert len(gaps) == 17
+    assert "Indicator around family hubs to be developed following workshop in October" in gaps
+    assert "Number of people supported into employment by the Coventry Job Shop" not in gaps
+    rows = select(corpus_store, """
+        PREFIX gg: <https://w3id.org/govgraph/ns#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX org: <http://www.w3.org/ns/org#>
+        SELECT ?who ?unitOf WHERE {
+          ?i a gg:Indicator ; skos:notation "PI12" ; gg:owner ?o . ?o skos:prefLabel ?who .
+          OPTIONAL { ?o gg:partOf/skos:prefLabel ?unitOf }
+        }""").rows
+    got = {(str(r["who"]), str(r["unitOf"]) if r.get("unitOf") else None) for r in rows}
+    assert got == {("Coventry City Council", None), ("Place Directorate", "Coventry City Council"),
+                   ("Sharon Lindop", None)}
+
+
+OWNED = """Northshire Public Health Outcomes: quarterly performance
+
+KPI	Lead Officer	2018/19 Actual	2019/20 Target
+Smoking quitters at 4 weeks	Northshire County Council, Public Health, Dr Amir Khan	1,204	1,300
+Chlamydia detection rate	Northshire Sexual Health Service	2,011	2,300
+NHS Health Checks delivered	Northshire CCG Primary Care Team Jo Reid	8,450	9,000
+"""
+
+OWNED_MD = """## Adult social care measures
+
+| Measure | Responsible Officer | 2018/19 | 2019/20 Target |
+|---|---|---|---|
+| Permanent admissions to care homes (65+) | Sam Hughes | 612 | 590 |
+| Reablement: still at home after 91 days | Westvale Borough Council - Adult Services | 81% | 85% |
+"""
+
+
+def test_owner_column_under_other_headers() -> None:
+    smoking, chlamydia, checks = extract_indicators(source_from_text(OWNED))
+    assert owners(smoking) == [
+        ("Northshire County Council", None), ("Northshire County Council (Public Health)", None),
+        ("Dr Amir Khan", "Northshire County Council (Public Health)")]
+    assert owners(chlamydia) == [("Northshire Sexual Health Service", None)]  # a service, not a person
+    assert owners(checks) == [("Northshire CCG", None), ("Northshire CCG (Primary Care Team)", None),
+                              ("Jo Reid", "Northshire CCG (Primary Care Team)")]
+    admissions, reablement = extract_indicators(source_from_text(OWNED_MD, "asc.md"))
+    assert owners(admissions) == [("Sam Hughes", None)]
+    assert owners(reablement) == [("Westvale Borough Council", None),
+                                  ("Westvale Borough Council (Adult Services)", None)]
+
+
+def test_owners_resolve_and_validate(tmp_path: Path) -> None:
+    store = ingested_text(tmp_path, "northshire_kpis.txt", OWNED)
+    t = select(store, queries.load("gaps"))
+    assert not [r for r in t.rows if str(r["gap"]) == "indicator-unowned"]
+    people = {str(r["label"]): str(r["organisation"]) for r in select(store, queries.load("people")).rows}
+    assert people["Dr Amir Khan"] == "Public Health" and people["Jo Reid"] == "Primary Care Team"
+    orgs = {str(r["label"]) for r in select(store, queries.load("organisations")).rows}
+    assert {"Northshire County Council", "Public Health", "Northshire CCG"} <= orgs
 
 
 def test_variant_graph_validates_and_answers(tmp_path: Path) -> None:
