@@ -54,6 +54,9 @@ class Resolver(Protocol):
         """The node for a text (e.g. a recommendation) another paper already gave nearly
         the same words, else `default`."""
 
+    def add_text(self, type_name: str, iri: str, text: str) -> None:
+        """Remember a node by its text, for `text_node` to find."""
+
 
 @cache
 def mapping() -> dict:
@@ -143,10 +146,20 @@ class Emitter:
             for f in dataclasses.fields(rec)  # type: ignore[arg-type]
             if isinstance(getattr(rec, f.name), Cell)
         }
-        node = self.iri_for(type_name, scalar, label_cell.value)
-        for cls in spec["class"]:
-            self.fact(node, RDF.type, URIRef(expand(cls)), rec.span)  # type: ignore[attr-defined]
-        self.fact(node, SKOS.prefLabel, Literal(label_cell.value), label_cell.span)
+        if "node" in spec:
+            # A thing named across papers (a strategy, a programme): the resolver gives its
+            # one node, types and preferred label; another spelling becomes an altLabel with why.
+            found = self.entity(getattr(rec, spec["node"]))
+            if found is None:
+                return None
+            node = found
+        else:
+            node = self.iri_for(type_name, scalar, label_cell.value)
+            for cls in spec["class"]:
+                self.fact(node, RDF.type, URIRef(expand(cls)), rec.span)  # type: ignore[attr-defined]
+            self.fact(node, SKOS.prefLabel, Literal(label_cell.value), label_cell.span)
+            if "texts" in spec:  # found later by its text (a scheme's metric naming an indicator)
+                self.resolve.add_text(spec["texts"], str(node), label_cell.value)
         self.fact(node, PROV.wasDerivedFrom, self.doc, rec.span)  # type: ignore[attr-defined]
         for name, fspec in spec.get("fields", {}).items():
             value = getattr(rec, name)
@@ -200,9 +213,16 @@ class Emitter:
         node = self.iri_for(type_name, {}, cell.value)
         if spec.get("match"):
             node = self.resolve.text_node(type_name, cell.value, node)
+        if "link_to" in spec:
+            found = self.resolve.text_node(spec["link_to"], cell.value, node)
+            if found != node:
+                return found  # a node another record made (an indicator): link to it, its label its own
         for cls in spec["class"]:
             self.fact(node, RDF.type, URIRef(expand(cls)), cell.span)
-        self.fact(node, SKOS.prefLabel, Literal(cell.value), cell.span)
+        # A node a record already labelled otherwise (an indicator a scheme's metric names
+        # in other capitals) keeps its label; this spelling is another.
+        labelled = (node, SKOS.prefLabel, None) in self.g and (node, SKOS.prefLabel, Literal(cell.value)) not in self.g
+        self.fact(node, SKOS.altLabel if labelled else SKOS.prefLabel, Literal(cell.value), cell.span)
         if "value" in spec:
             self.fact(node, URIRef(expand(spec["value"])), Literal(cell.value), cell.span)
         return node

@@ -10,7 +10,7 @@ import dataclasses
 from govgraph.ingest.cover import extract_reports
 from govgraph.ingest.indicators import extract_indicators
 from govgraph.ingest.strategy import extract_strategies
-from govgraph.ingest.programme import extract_programmes
+from govgraph.ingest.programme import programme_records
 from govgraph.ingest.governance import relations
 from govgraph.ingest.review import extract_review
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
@@ -46,7 +46,7 @@ def extract(src: Source) -> Extraction:
     ex.records.extend(extract_indicators(src))
     read_by_plan = [(plan.title.span.first, max(a.span.last for a in plan.actions))] if plan is not None else []
     ex.records.extend(extract_strategies(src, read_by_plan))
-    ex.records.extend(extract_programmes(src))
+    ex.records.extend(programme_records(src))
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:

@@ -207,6 +207,22 @@ class Relation:
     span: Span
 
 
+# -- programmes --------------------------------------------------------------------------
+
+
+@dataclass
+class ProgrammeDetail:
+    """What a paper says a programme, workstream or scheme sets out to do: objectives,
+    deliverables and the metrics it is judged by. `programme` is the name the resolver
+    turns into the programme's one node, so what several papers say gathers there."""
+
+    programme: Mention
+    span: Span
+    objectives: list[Objective] = field(default_factory=list)
+    deliverables: list[Cell] = field(default_factory=list)
+    metrics: list[Cell] = field(default_factory=list)
+
+
 # -- indicators (RDF Data Cube) -------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ class GG(DefinedNamespace):
     Board: URIRef
     Body: URIRef
     Committee: URIRef
+    Deliverable: URIRef
     Document: URIRef
     Evidence: URIRef
     Feed: URIRef
@@ -62,6 +63,7 @@ class GG(DefinedNamespace):
     fire: URIRef
     fromAction: URIRef
     governedBy: URIRef
+    hasDeliverable: URIRef
     hasObjective: URIRef
     hasPriority: URIRef
     hasTheme: URIRef
