@@ -294,7 +294,7 @@ def serve(store: str | None, update: str | None, host: str, port: int) -> None:
     if folder is None or token is None:
         app = create_app(settings, st, views=views)
         click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
         return
     from govgraph.graph.served import announce, withdraw
 
@@ -306,7 +306,7 @@ def serve(store: str | None, update: str | None, host: str, port: int) -> None:
         f"[{host}]" if ":" in host else host)
     announce(folder, f"http://{local}:{port}", token)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
     finally:
         withdraw(folder, token)
         st.close()

@@ -106,6 +106,7 @@ def _openapi(app: FastAPI) -> Callable[[], dict]:
         if app.openapi_schema:
             return app.openapi_schema
         schema = original()
+        schema["paths"] = {"/sparql": sparql.openapi(), **schema.get("paths", {})}
         error = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}}
         for ops in schema.get("paths", {}).values():
             for op in ops.values():
@@ -163,12 +164,13 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         max_age=3600,
     )
     app.add_middleware(BodyLimit)
+    # First, before any other route is tried: /sparql is the busiest (api/sparql.py).
+    app.router.routes.insert(0, sparql.route(executor, pages.query_page))
     static = resources.files("govgraph.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 
     routers = [
         pages.router(site.base_path),
-        sparql.router(executor, pages.query_page),
         rest.router(executor, site),
         trace.router(executor, site),
     ]

@@ -10,6 +10,7 @@ neither, SPARQL JSON for solutions and Turtle for graphs.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from govgraph.api.errors import ApiError
 from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES
@@ -129,6 +130,7 @@ class Choice:
     graph_type: str
 
 
+@lru_cache(maxsize=256)  # clients send a handful of distinct headers; parsing them is per request
 def negotiate_query(accept: str | None, fmt: str | None) -> Choice:
     """What to answer a SPARQL query in, for either kind of answer."""
     if fmt:

@@ -5,15 +5,20 @@ the request waits at most `query_timeout_s` for it (queueing time included). A q
 that overruns is answered with 503 at once; its thread finishes in the background and
 its answer is dropped. pyoxigraph releases the GIL while it evaluates, so an overrunning
 query never stalls the event loop, and because the pool is bounded, a burst of runaway
-queries queues up (and times out) instead of starving the machine.
+queries queues up (and times out) instead of starving the machine. Async routes await
+the pool (`arun`): one thread hop per request, the event loop never blocks.
 
 Answers are fetched from the store as SPARQL JSON (solutions, booleans) or N-Triples
 (graphs), cut to `row_cap` rows or triples, and re-serialised by pyoxigraph into the
 format the client asked for. A cut answer carries the header `GovGraph-Truncated`.
+SPARQL JSON goes out as the store wrote it, unparsed, whenever its size alone proves
+it holds no more than `row_cap` rows (`within_cap`): the common, small answer costs
+no Python objects per row.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import threading
@@ -29,7 +34,7 @@ from rdflib.term import Node
 
 from govgraph.api.conneg import JSON, NTRIPLES
 from govgraph.api.errors import ApiError
-from govgraph.graph.sparql import Table, select
+from govgraph.graph.sparql import Bindings, Table, select, with_bindings
 from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES, Store, looks_like_update
 
 T = TypeVar("T")
@@ -99,14 +104,22 @@ def convert_graph(ntriples: bytes, media_type: str, cap: int) -> tuple[bytes, bo
     return ox.serialize(triples, format=fmt, **kwargs), truncated
 
 
+def within_cap(sparql_json: bytes, cap: int) -> bool:
+    """True when a SPARQL JSON answer this size cannot hold more than `cap` rows: every
+    row is at least `{}` and rows are comma-separated, so cap + 1 rows take at least
+    3 * cap + 2 bytes. (Whitespace only adds bytes; a boolean answer has no rows.)"""
+    return len(sparql_json) < 3 * cap + 2
+
+
 def convert_results(sparql_json: bytes, media_type: str, cap: int) -> tuple[bytes, bool]:
     """SPARQL JSON results cut to `cap` rows and serialised as `media_type`."""
-    data = json.loads(sparql_json)
     truncated = False
-    if "results" in data and len(data["results"].get("bindings", [])) > cap:
-        data["results"]["bindings"] = data["results"]["bindings"][:cap]
-        truncated = True
-        sparql_json = json.dumps(data).encode("utf-8")
+    if not within_cap(sparql_json, cap):
+        data = json.loads(sparql_json)
+        if "results" in data and len(data["results"].get("bindings", [])) > cap:
+            data["results"]["bindings"] = data["results"]["bindings"][:cap]
+            truncated = True
+            sparql_json = json.dumps(data).encode("utf-8")
     if media_type == JSON:
         return sparql_json, truncated
     parsed = ox.parse_query_results(sparql_json, format=ox.QueryResultsFormat.JSON)
@@ -136,18 +149,55 @@ class Executor:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="govgraph-query")
             return self._pool
 
+    async def arun(self, fn: Callable[[], T]) -> T:
+        """`run` for async routes: awaits the worker, so the event loop stays free."""
+        future = self._workers().submit(fn)
+        try:
+            async with asyncio.timeout(self.timeout_s) as limit:
+                return await asyncio.wrap_future(future)
+        except TimeoutError:
+            if not limit.expired():
+                raise  # the query's own TimeoutError (a remote store's socket), not ours
+            future.cancel()
+            raise self._overrun() from None
+
     def run(self, fn: Callable[[], T]) -> T:
         future = self._workers().submit(fn)
         try:
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
             future.cancel()  # drops it if still queued; a running query finishes unseen
-            raise ApiError(
-                503,
-                "query_timeout",
-                f"the query did not finish within {self.timeout_s:g} s — narrow it (add LIMIT or more specific patterns)",
-                {"Retry-After": "10"},
-            ) from None
+            raise self._overrun() from None
+
+    def _overrun(self) -> ApiError:
+        return ApiError(
+            503,
+            "query_timeout",
+            f"the query did not finish within {self.timeout_s:g} s — narrow it (add LIMIT or more specific patterns)",
+            {"Retry-After": "10"},
+        )
+
+    def answer(
+        self,
+        sparql: str,
+        results_type: str,
+        graph_type: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        """Run a query and serialise its answer, capped (blocking: call it on a worker)."""
+        resp = self.store.query(
+            sparql,
+            results_type=JSON,
+            graph_type=NTRIPLES,
+            default_graphs=default_graphs or None,
+            named_graphs=named_graphs or None,
+        )
+        if resp.kind == "graph":
+            body, cut = convert_graph(resp.body, graph_type, self.row_cap)
+            return Answer(body, graph_type, "graph", cut)
+        body, cut = convert_results(resp.body, results_type, self.row_cap)
+        return Answer(body, results_type, resp.kind, cut)
 
     def query(
         self,
@@ -158,20 +208,25 @@ class Executor:
         named_graphs: Sequence[str] | None = None,
     ) -> Answer:
         refuse_update(sparql)
-        resp = self.run(
-            lambda: self.store.query(
-                sparql,
-                results_type=JSON,
-                graph_type=NTRIPLES,
-                default_graphs=default_graphs or None,
-                named_graphs=named_graphs or None,
-            )
-        )
-        if resp.kind == "graph":
-            body, cut = convert_graph(resp.body, graph_type, self.row_cap)
-            return Answer(body, graph_type, "graph", cut)
-        body, cut = convert_results(resp.body, results_type, self.row_cap)
-        return Answer(body, results_type, resp.kind, cut)
+        return self.run(lambda: self.answer(sparql, results_type, graph_type, default_graphs, named_graphs))
+
+    async def aquery(
+        self,
+        sparql: str,
+        results_type: str,
+        graph_type: str,
+        default_graphs: Sequence[str] | None = None,
+        named_graphs: Sequence[str] | None = None,
+    ) -> Answer:
+        refuse_update(sparql)
+        return await self.arun(lambda: self.answer(sparql, results_type, graph_type, default_graphs, named_graphs))
+
+    def rows(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, dict]]:
+        """A SELECT's rows as SPARQL JSON bindings (`{var: {"type", "value", ...}}`), capped,
+        run in this thread: for a route whose whole answer is one job on a worker (one
+        hop, one time limit), and which needs strings, not rdflib terms."""
+        rows = json.loads(self.store.query(with_bindings(sparql, bindings)).body)["results"]["bindings"]
+        return rows[: self.row_cap]
 
     def select(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Table:
         """A SELECT for the REST and entity routes (user input only as `bindings`)."""

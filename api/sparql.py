@@ -7,18 +7,28 @@
 Updates (an `update` parameter, an application/sparql-update body, or update text in
 `query`) are refused with 403 and change nothing. The default graph is the union of
 every document's graph unless `default-graph-uri` names some.
+
+This is the hot path, so it is one plain Starlette route, matched before any other,
+that parses the request itself (no dependency injection, no FastAPI route machinery:
+together they cost more than the query) and awaits the query on the executor's pool:
+one thread hop, and the store's bytes go out as they are when the client wants SPARQL
+JSON. FastAPI does not document a plain route, so `openapi()` writes its OpenAPI entry.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 from urllib.parse import parse_qsl
 
-from fastapi import APIRouter, Depends, Request, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 from govgraph.api.conneg import FORMAT_NAMES, HTML, choose, negotiate_query
 from govgraph.api.errors import ApiError, responses
-from govgraph.api.execute import TRUNCATED_HEADER, Executor, refuse_update
+from govgraph.api.execute import TRUNCATED_HEADER, Executor
 from govgraph.api.terms import is_iri
 
 MAX_QUERY_BYTES = 1_000_000
@@ -151,22 +161,22 @@ _POST_BODY = {
 }
 
 
-def router(executor: Executor, query_page) -> APIRouter:
-    r = APIRouter(tags=["SPARQL"])
-    errors = responses(400, 403, 406, 413, 415, 503)
+def route(executor: Executor, query_page: Callable[[], Response]) -> Route:
+    """GET and POST /sparql, as one plain Starlette route (see the module's docstring);
+    `openapi()` documents it."""
 
-    def answer(req: ProtocolRequest) -> Response:
+    async def answer(req: ProtocolRequest) -> Response:
         if req.query is None:
             raise ApiError(400, "bad_request", "missing 'query' — send a SPARQL query as the 'query' parameter")
         if not req.query.strip():
             raise ApiError(400, "bad_query", "the query is empty — send a SPARQL SELECT, ASK, CONSTRUCT or DESCRIBE")
-        refuse_update(req.query)
         for name, graphs in (("default-graph-uri", req.default_graphs), ("named-graph-uri", req.named_graphs)):
             for g in graphs:
                 if not is_iri(g):
                     raise ApiError(400, "bad_parameter", f"{name}: {g!r} is not an absolute IRI")
         choice = negotiate_query(req.accept, req.format)
-        ans = executor.query(req.query, choice.results_type, choice.graph_type, req.default_graphs, req.named_graphs)
+        ans = await executor.aquery(req.query, choice.results_type, choice.graph_type, req.default_graphs,
+                                    req.named_graphs)
         media = ans.media_type
         if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
             media += "; charset=utf-8"
@@ -175,29 +185,37 @@ def router(executor: Executor, query_page) -> APIRouter:
             headers[TRUNCATED_HEADER] = f"answer cut to the first {executor.row_cap} rows"
         return Response(ans.body, headers=headers, media_type=media)
 
-    @r.get(
-        "/sparql",
-        summary="SPARQL query (GET)",
-        description="SPARQL 1.1 Protocol query operation via GET. Read-only.",
-        responses={**errors},
-        openapi_extra={"parameters": _PARAMS, "responses": _ANSWERS},
-        response_class=Response,
-    )
-    def sparql_get(req: ProtocolRequest = Depends(read_protocol)) -> Response:
-        if req.query is None and choose(req.accept, [HTML, "application/json"]) == (HTML, True):
-            return query_page()
-        return answer(req)
+    async def sparql(request: Request) -> Response:
+        req = await read_protocol(request)
+        if (request.method != "POST" and req.query is None
+                and choose(req.accept, [HTML, "application/json"]) == (HTML, True)):
+            return await run_in_threadpool(query_page)  # it reads the example queries' files
+        return await answer(req)
 
-    @r.post(
-        "/sparql",
-        summary="SPARQL query (POST)",
-        description="SPARQL 1.1 Protocol query operation via POST, form-encoded or as application/sparql-query. "
-        "An update is refused with 403.",
-        responses={**errors},
-        openapi_extra={"parameters": _PARAMS[1:], "requestBody": _POST_BODY, "responses": _ANSWERS},
-        response_class=Response,
-    )
-    def sparql_post(req: ProtocolRequest = Depends(read_protocol)) -> Response:
-        return answer(req)
+    return Route("/sparql", sparql, methods=["GET", "POST"], name="sparql")
 
-    return r
+
+def openapi() -> dict:
+    """The OpenAPI path item for /sparql (error answers get the one error shape in app.py)."""
+    errors = {str(status): {"description": answer["description"]}
+              for status, answer in responses(400, 403, 406, 413, 415, 503).items()}
+    return {
+        "get": {
+            "tags": ["SPARQL"],
+            "summary": "SPARQL query (GET)",
+            "description": "SPARQL 1.1 Protocol query operation via GET. Read-only.",
+            "operationId": "sparql_get_sparql_get",
+            "parameters": _PARAMS,
+            "responses": {**_ANSWERS, **errors},
+        },
+        "post": {
+            "tags": ["SPARQL"],
+            "summary": "SPARQL query (POST)",
+            "description": "SPARQL 1.1 Protocol query operation via POST, form-encoded or as "
+            "application/sparql-query. An update is refused with 403.",
+            "operationId": "sparql_post_sparql_post",
+            "parameters": _PARAMS[1:],
+            "requestBody": _POST_BODY,
+            "responses": {**_ANSWERS, **errors},
+        },
+    }

@@ -1,4 +1,5 @@
-"""govgraph's benchmark: `make bench` (all tiers) or `make bench QUICK=1` (no 1M tier, under 3 min).
+"""govgraph's benchmark: `make bench` (all tiers) or `make bench QUICK=1` (no 1M tier, under 3 min);
+`python bench/run.py --quick --only api` runs the API section alone (about 20 s).
 
 Measures, against baselines taken in the same run, and prints one table:
   ingest of the corpus and of generated papers (wall time, MB/s);
@@ -197,6 +198,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="skip the 1M tier; shorter runs (< 3 min)")
     ap.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temp folder)")
+    ap.add_argument("--only", choices=["api"], default=None,
+                    help="run one section: 'api' ingests the corpus and load-tests the API (about 20 s)")
     args = ap.parse_args()
     quick = args.quick
     work = args.keep or Path(tempfile.mkdtemp(prefix="govgraph-bench-"))
@@ -204,7 +207,10 @@ def main() -> None:
     started = time.monotonic()
     servers: list[Server] = []
     try:
-        run(work, quick, servers)
+        if args.only == "api":
+            api(work, ingest_corpus(work), quick, servers)
+        else:
+            run(work, quick, servers)
     finally:
         for s in servers:
             s.stop()
@@ -213,6 +219,14 @@ def main() -> None:
     print(f"\n({'quick' if quick else 'full'} run, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}, {time.monotonic() - started:.0f} s; "
           f"peak MB = the measuring process's high-water RSS)")
     print_table()
+
+
+def ingest_corpus(work: Path) -> Path:
+    """The corpus in an embedded store (and work/corpus.nq), for a run of the API section alone."""
+    log("ingest: corpus")
+    stage("ingest", {"paths": [str(ROOT / "examples" / "coventry")], "store": str(work / "corpus-0"),
+                     "dump": str(work / "corpus.nq")})
+    return work / "corpus-0"
 
 
 def run(work: Path, quick: bool, servers: list[Server]) -> None:

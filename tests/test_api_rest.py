@@ -8,11 +8,12 @@ import io
 from datetime import date
 
 import pytest
+from fastapi.testclient import TestClient
 
 from govgraph.api import dates
 from govgraph.graph import queries
 from support import BASE
-from test_api_support import ERROR_KEYS, assert_error
+from test_api_support import ERROR_KEYS, assert_error, make_app
 
 ACTION = "doc/000_bffd6dc40caf8094/action/1-1"
 HWBB = "health-and-wellbeing-board"
@@ -169,6 +170,32 @@ def test_every_action_traces_with_evidence_for_every_hop(client, all_actions) ->
         assert hops, a["action"]
         missing = [(h["from"]["iri"], h["predicate"], h["to"]["iri"]) for h in hops if not h["evidence"]]
         assert not missing, missing
+
+
+class CountingStore:
+    """The corpus store, counting the queries it is sent."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.sent = inner, 0
+
+    def __getattr__(self, name):
+        return getattr(self.inner, name)
+
+    def query(self, sparql, **kw):
+        self.sent += 1
+        return self.inner.query(sparql, **kw)
+
+
+def test_a_trace_costs_the_same_few_queries_however_long_it_is(corpus_store, all_actions) -> None:
+    counting = CountingStore(corpus_store)
+    client = TestClient(make_app(counting))
+    sizes = []
+    for a in all_actions:
+        counting.sent = 0
+        t = client.get(f"/trace/{a['action']}").json()
+        assert counting.sent <= 5, (a["action"], counting.sent)
+        sizes.append(len(t["governance"]) + len(t["outcomes"]) + len(t["feeds"]))
+    assert max(sizes) > 5  # traces long enough that a query per hop or per node would show
 
 
 def test_trace_errors(client) -> None:

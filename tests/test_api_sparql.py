@@ -12,7 +12,10 @@ from xml.etree import ElementTree
 import pytest
 import rdflib
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
+from govgraph.api.execute import convert_results, within_cap
 from govgraph.graph.store import OxigraphStore
 from test_api_support import assert_error, make_app
 
@@ -235,6 +238,35 @@ def test_the_row_cap_cuts_answers_and_says_so(corpus_store) -> None:
     assert "govgraph-truncated" in resp.headers
     small = send(client, "GET", "SELECT * WHERE { ?s ?p ?o } LIMIT 2")
     assert "govgraph-truncated" not in small.headers
+
+
+@pytest.mark.parametrize("media", RESULT_TYPES)
+def test_the_row_cap_holds_at_its_edge_in_every_results_format(corpus_store, boards, media) -> None:
+    """An answer of exactly `cap` rows goes out whole and unmarked; one row more is cut
+    and marked."""
+    exact = TestClient(make_app(corpus_store, row_cap=len(boards)))
+    resp = send(exact, "GET", BOARDS, accept=media)
+    assert solutions(media, resp.content) == boards
+    assert "govgraph-truncated" not in resp.headers
+    under = TestClient(make_app(corpus_store, row_cap=len(boards) - 1))
+    resp = send(under, "GET", BOARDS, accept=media)
+    assert solutions(media, resp.content) == boards[:-1]
+    assert str(len(boards) - 1) in resp.headers["govgraph-truncated"]
+
+
+@given(rows=st.integers(0, 400), cap=st.integers(1, 300), spaced=st.booleans())
+def test_an_answer_is_passed_through_only_when_its_size_proves_it_within_the_cap(rows, cap, spaced) -> None:
+    # The smallest possible SPARQL JSON rows ({}), compact or spaced out: the worst case
+    # for a bound on rows from bytes.
+    data = {"head": {"vars": []}, "results": {"bindings": [{}] * rows}}
+    body = json.dumps(data, separators=(", ", ": ") if spaced else (",", ":")).encode()
+    if within_cap(body, cap):
+        assert rows <= cap
+    if rows == cap + 1:
+        assert not within_cap(body, cap)
+    cut, truncated = convert_results(body, "application/sparql-results+json", cap)
+    assert truncated == (rows > cap)
+    assert len(json.loads(cut)["results"]["bindings"]) == min(rows, cap)
 
 
 def test_a_runaway_query_is_cut_off_and_the_service_keeps_answering(corpus_store) -> None:

@@ -152,6 +152,10 @@ def test_a_bound_value_is_one_term_never_query_text() -> None:
     for bad in ("http://example.org/x> ?p ?o } ; DROP ALL ; #", "http://example.org/a b", 'http://x/"} #'):
         with pytest.raises(QueryError):
             with_bindings(q, {"s": URIRef(bad)})
+        with pytest.raises(QueryError):  # in any row of several
+            with_bindings(q, [{"s": URIRef("http://example.org/s")}, {"s": URIRef(bad)}])
+    rows = select(store, q, [{"o": Literal(v)} for v in INJECTIONS]).rows
+    assert sorted(str(r["o"]) for r in rows) == sorted(INJECTIONS)
 
 
 # ---- request limits --------------------------------------------------------------------
