@@ -165,12 +165,26 @@ def _attendance_cue(text: str) -> tuple[str, str] | None:
 _GROUP_LABEL = re.compile(r"^([A-Z][\w&/' -]{0,40}?(?:\s*\([^)]*\))?)\s*:\s*(.*)$")
 
 
-def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[Mention], list[Mention]]:
+# 'Employees (by Directorate):' then 'Place: L Knight': the labels that follow name units.
+_BY_UNIT = re.compile(r"\b(?:employees|officers|staff)\b.*\b(?:directorates?|departments?|services?)\b", re.I)
+
+
+def _unit_name(label: str) -> str:
+    """'Place' -> 'Place Directorate', as the papers name a directorate elsewhere."""
+    return label if re.search(r"\b(?:directorate|department|service)s?$", label, re.I) else f"{label} Directorate"
+
+
+def attendance(src: Source, start: int, end: int, issuer: str | None = None
+               ) -> tuple[list[Mention], list[Mention], list[Mention]]:
     """People present and sending apologies, from the lists between lines start..end,
-    and those of them listed as the body's members ('Board Members:', 'Members:')."""
+    and those of them listed as the body's members ('Board Members:', 'Members:').
+    Employees listed by directorate belong to that directorate of `issuer`, the
+    organisation whose minutes these are."""
     lists: dict[str, list[Mention]] = {"present": [], "apologies": []}
     members: list[Mention] = []
     in_members = False
+    by_unit = False
+    unit: str | None = None
     current: str | None = None
     for n in range(start, end):
         text = bare(src.line(n))
@@ -188,12 +202,17 @@ def attendance(src: Source, start: int, end: int) -> tuple[list[Mention], list[M
         group = _GROUP_LABEL.match(text)
         if group and not person_name(group[1]):
             in_members = bool(re.search(r"\bmembers?\b", group[1], re.I)) and current == "present"
+            unit = _unit_name(group[1]) if by_unit and not in_members else None
+            by_unit = bool(_BY_UNIT.search(group[1])) or (by_unit and unit is not None)
             text = group[2]
             if not text:
                 continue
         elif cue:
-            in_members = False
+            in_members, by_unit, unit = False, False, None
         found = mentions(text, span(src, n))
+        if unit:
+            org = Mention(f"{issuer} ({unit})" if issuer else unit, "organisation", span(src, n))
+            found = [replace(m, organisation=m.organisation or org) for m in found]
         if not found:
             if current and lists[current]:
                 current = None  # the list has ended
@@ -260,6 +279,12 @@ def membership(person: Mention, body: Mention, on: Cell, role: str | None = None
     return Membership(Cell(key, person.span), person.span, person, body, Cell(role, person.span), on)
 
 
+def _issuer(src: Source, n: int) -> str | None:
+    """The organisation named on the line above a minutes heading ('Coventry City Council')."""
+    above = next((bare(src.line(k)) for k in range(n - 1, max(0, n - 4), -1) if bare(src.line(k))), "")
+    return above if above and len(above.split()) <= 8 and kind_of(above, person_ok=False) == "organisation" else None
+
+
 def extract_minutes(src: Source, stops: set[int]) -> list[Meeting]:
     """Every set of minutes in the paper; `stops` are lines where another section starts."""
     meetings = []
@@ -275,7 +300,7 @@ def extract_minutes(src: Source, stops: set[int]) -> list[Meeting]:
         meeting = Meeting(Cell(key, sp), sp, body_mention(body, sp), Cell(iso, span(src, last)))
         run = [h for h in numbered_run(src, last + 1, end)]
         first_item = run[0].line if run else end
-        meeting.present, meeting.apologies, members = attendance(src, last + 1, first_item)
+        meeting.present, meeting.apologies, members = attendance(src, last + 1, first_item, _issuer(src, n))
         if meeting.body is not None:
             meeting.members = [membership(p, meeting.body, Cell(iso, span(src, last))) for p in members]
         time = TIME.search(" ".join(bare(src.line(k)) for k in range(n, last + 1)))

@@ -417,3 +417,45 @@ def test_diff_between_two_agendas_shows_membership_changes(tmp_path) -> None:
         ("role", "Councillor Tom Reid"): ("Vice-Chair", "Chair"),
         ("joined", "Councillor Priya Shah"): (None, "Vice-Chair"),
     }
+
+
+EMPLOYEES = """\
+Northshire County Council
+Minutes of the Meeting of the Northshire Adult Care Committee held at 10.00 am on Tuesday, 5 March 2024
+
+Present:
+
+Committee Members: Councillor Patel (Chair)
+Councillor Okafor
+
+Officers (by Department):
+
+Adults: S Jones
+T Wu
+Finance Service: P Green
+
+Apologies: Councillor Reid
+
+1. Minutes
+
+RESOLVED that the minutes be agreed.
+"""
+
+
+def test_employees_listed_by_directorate_belong_to_it() -> None:
+    (meeting,) = extract_meetings(source_from_text(EMPLOYEES))
+    orgs = {p.text: p.organisation.text if p.organisation else None for p in meeting.present + meeting.apologies}
+    assert orgs == {
+        "Councillor Patel": None, "Councillor Okafor": None, "Councillor Reid": None,
+        "S Jones": "Northshire County Council (Adults Directorate)",
+        "T Wu": "Northshire County Council (Adults Directorate)",
+        "P Green": "Northshire County Council (Finance Service)",
+    }
+
+
+def test_employees_of_the_pack_are_the_councils(pack: Source) -> None:
+    minutes = next(m for m in extract_meetings(pack) if m.minutes)
+    orgs = {p.text: p.organisation.text for p in minutes.present if p.organisation}
+    assert orgs["L Knight"] == "Coventry City Council (Place Directorate)"
+    assert orgs["J Fowles"] == "Coventry City Council (People Directorate)"
+    assert orgs["Matt Gilks"] == "Coventry and Rugby CCG"  # an 'Other representatives' line is no directorate
