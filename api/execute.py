@@ -177,27 +177,28 @@ class Executor:
             {"Retry-After": "10"},
         )
 
-    def answer(
+    def job(
         self,
         sparql: str,
         results_type: str,
         graph_type: str,
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
-    ) -> Answer:
-        """Run a query and serialise its answer, capped (blocking: call it on a worker)."""
-        resp = self.store.query(
-            sparql,
-            results_type=JSON,
-            graph_type=NTRIPLES,
-            default_graphs=default_graphs or None,
-            named_graphs=named_graphs or None,
-        )
-        if resp.kind == "graph":
-            body, cut = convert_graph(resp.body, graph_type, self.row_cap)
-            return Answer(body, graph_type, "graph", cut)
-        body, cut = convert_results(resp.body, results_type, self.row_cap)
-        return Answer(body, results_type, resp.kind, cut)
+    ) -> Callable[[], Answer]:
+        """The work of answering a query, capped and serialised, for `run` or `arun` to
+        do on a worker. An update is refused here, at once."""
+        refuse_update(sparql)
+
+        def work() -> Answer:
+            resp = self.store.query(sparql, results_type=JSON, graph_type=NTRIPLES,
+                                    default_graphs=default_graphs or None, named_graphs=named_graphs or None)
+            if resp.kind == "graph":
+                body, cut = convert_graph(resp.body, graph_type, self.row_cap)
+                return Answer(body, graph_type, "graph", cut)
+            body, cut = convert_results(resp.body, results_type, self.row_cap)
+            return Answer(body, results_type, resp.kind, cut)
+
+        return work
 
     def query(
         self,
@@ -207,19 +208,7 @@ class Executor:
         default_graphs: Sequence[str] | None = None,
         named_graphs: Sequence[str] | None = None,
     ) -> Answer:
-        refuse_update(sparql)
-        return self.run(lambda: self.answer(sparql, results_type, graph_type, default_graphs, named_graphs))
-
-    async def aquery(
-        self,
-        sparql: str,
-        results_type: str,
-        graph_type: str,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> Answer:
-        refuse_update(sparql)
-        return await self.arun(lambda: self.answer(sparql, results_type, graph_type, default_graphs, named_graphs))
+        return self.run(self.job(sparql, results_type, graph_type, default_graphs, named_graphs))
 
     def rows(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, dict]]:
         """A SELECT's rows as SPARQL JSON bindings (`{var: {"type", "value", ...}}`), capped,

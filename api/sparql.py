@@ -175,8 +175,8 @@ def route(executor: Executor, query_page: Callable[[], Response]) -> Route:
                 if not is_iri(g):
                     raise ApiError(400, "bad_parameter", f"{name}: {g!r} is not an absolute IRI")
         choice = negotiate_query(req.accept, req.format)
-        ans = await executor.aquery(req.query, choice.results_type, choice.graph_type, req.default_graphs,
-                                    req.named_graphs)
+        ans = await executor.arun(executor.job(req.query, choice.results_type, choice.graph_type,
+                                               req.default_graphs, req.named_graphs))
         media = ans.media_type
         if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
             media += "; charset=utf-8"
