@@ -71,19 +71,23 @@ def expand_paths(paths: Iterable[Path]) -> tuple[list[Path], list[SourceError]]:
 def seed_resolver(store: Store, resolver: Resolver) -> None:
     """Teach the resolver every node the store already names."""
     labels: dict[str, tuple[str, list[str]]] = {}
+    periods: dict[str, str] = {}  # a strategy's edition
     for row in select(store, internal("known_entities")).rows:
         e, cls = str(row["e"]), str(row["cls"])
         kind = kind_for_class(cls)
         if kind is None:
             continue
         entry = labels.setdefault(e, (kind, [str(row["label"])]))
-        if kind != "programme" and entry[0] == "programme":
-            # A workstream is typed both gg:Workstream and gg:Programme: keep the specific kind.
+        if kind not in ("programme", "strategy") and entry[0] in ("programme", "strategy"):
+            # A workstream is typed both gg:Workstream and gg:Programme (a framework both
+            # gg:Framework and gg:Strategy): keep the specific kind.
             entry = labels[e] = (kind, entry[1])
         if "alt" in row and str(row["alt"]) not in entry[1]:
             entry[1].append(str(row["alt"]))
+        if "period" in row:
+            periods.setdefault(e, str(row["period"]))
     for iri, (kind, names) in labels.items():
-        resolver.add_known(iri, kind, names)
+        resolver.add_known(iri, kind, names, periods.get(iri))
     for row in select(store, internal("known_texts")).rows:
         resolver.add_text(str(row["type"]), str(row["node"]), str(row["text"]))
 

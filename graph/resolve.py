@@ -1,18 +1,23 @@
-"""Entity resolution: many spellings of one body, organisation, person or programme
-become one node, and every merge is recorded with its reason.
+"""Entity resolution: many spellings of one body, organisation, person, programme or
+strategy become one node, and every merge is recorded with its reason.
 
 Names are compared by a key: abbreviations expanded (the paper's own table first,
 then the common ones in names.toml), 'Well-being'/'Wellbeing' folded, stop words and
 word order ignored, and the paper's home place dropped ('Coventry Health and
-Wellbeing Board' is that place's Health and Wellbeing Board). Then, in order: the same
-key; the same words with some abbreviated ('Cov' for 'Coventry', 'Warks' for
-'Warwickshire'); a fuzzy match (rapidfuzz) with the same head noun. A board and its
-executive group never merge: their head nouns differ.
+Wellbeing Board' is that place's Health and Wellbeing Board). One ranked matcher
+(`Resolver._match`) then tries, in order: the same key; the same words with some
+abbreviated ('Cov' for 'Coventry', 'Warks' for 'Warwickshire'); a person's initials, or
+for other names a fuzzy match (rapidfuzz) with the same head noun. It returns the node
+and the reason together, so the node picked and the reason given cannot drift. A board
+and its executive group never merge: their head nouns differ.
+
+Strategies are matched by edition too: see `_edition`.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
@@ -31,6 +36,8 @@ from govgraph.ingest.names import (
     words,
 )
 from govgraph.ingest.records import Mention
+from govgraph.ingest.strategy import STRATEGY_KINDS, period_start, split_period, strategy_kind
+from govgraph.ingest.strategy import words as strategy_words
 from govgraph.ingest.text import clean, slug
 from govgraph.ontology.namespace import GG
 
@@ -47,6 +54,7 @@ CLASSES: dict[str, URIRef] = {
     "board": GG.Board, "committee": GG.Committee, "forum": GG.Forum, "group": GG.Group,
     "partnership": GG.Partnership, "programme": GG.Programme, "workstream": GG.Workstream,
     "scheme": GG.Scheme, "project": GG.Project, "organisation": GG.Organisation, "person": FOAF.Person,
+    "strategy": GG.Strategy, "framework": GG.Framework, "plan": GG.Plan,
 }
 ORG_KINDS: dict[str, URIRef] = {
     "council": GG.council, "nhs_trust": GG.nhs_trust, "ccg": GG.ccg, "nhs_body": GG.nhs_body,
@@ -60,6 +68,8 @@ def family_of(kind: str) -> str:
         return "body"
     if kind in PROGRAMME_KINDS:
         return "programme"
+    if kind in STRATEGY_KINDS:
+        return "strategy"
     return "person" if kind == "person" else "org"
 
 
@@ -70,6 +80,19 @@ class Entry:
     label: str
     tokens: tuple[str, ...]
     key: frozenset[str]
+    period: str | None = None  # a strategy's edition ('2016-2019'); None until a paper dates it
+
+
+Hit = tuple[Entry, str]  # a node a name matched, and why
+Rank = Callable[[str, tuple[str, ...], frozenset[str], list[Entry]], list[Hit]]
+
+
+def _stem(word: str) -> str:
+    """A word without its plural or '-ness' ending: 'homelessness' and 'homeless' -> 'homeles'."""
+    for end in ("ness", "s"):
+        if word.endswith(end) and len(word) - len(end) >= 4:
+            word = word[: -len(end)]
+    return word
 
 
 @dataclass(frozen=True)
@@ -118,6 +141,33 @@ def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     return True
 
 
+def _edition(hits: list[Hit], period: str | None) -> list[Hit]:
+    """Which of the strategy nodes a name's words matched is the edition it names.
+
+    A strategy refreshed for a new period is a new edition, with its own priorities,
+    status and owner's decisions: it is its own node. So 'Health and Wellbeing Strategy
+    2016-19' and its 2019-22 refresh stay two (their periods start in different years),
+    while a refresh within the period ('CAMHS Local Transformation Plan: Year 3 Refresh')
+    is the same node. A dated name is that edition, or a node no paper has dated yet
+    (which takes the period), never another edition. An undated name is the node no
+    paper dated, else the one edition, else the latest: a paper naming a strategy
+    without a date means the one in force, and a paper's date is not known here; the
+    reason says so, so `govgraph aliases` shows the guess."""
+    start = period_start(period)
+    if not hits:
+        return hits
+    if start is not None:
+        same = [h for h in hits if period_start(h[0].period) == start]
+        if same or any(h[0].period for h in hits):
+            return same
+        return [(e, f"{why}; the period named here") for e, why in hits]
+    undated = [h for h in hits if h[0].period is None]
+    if undated or len({h[0].iri for h in hits}) == 1:
+        return undated or hits
+    e, why = max(hits, key=lambda h: period_start(h[0].period) or 0)
+    return [(e, f"{why}; no period named: the latest edition, {e.period}")]
+
+
 @dataclass
 class Resolver:
     """Resolves one paper's mentions against what the store (and the paper) already named."""
@@ -152,50 +202,85 @@ class Resolver:
                     out.append(w)
         return tuple(out)
 
-    def key(self, toks: tuple[str, ...]) -> frozenset[str]:
+    def key(self, toks: tuple[str, ...], family: str = "") -> frozenset[str]:
         place = self.place.lower() if self.place else None
-        titles = vocab().titles
-        trimmed = [t for t in toks if t != place and t not in titles]
+        drop = vocab().titles | (strategy_words().ignore if family == "strategy" else frozenset())
+        trimmed = [t for t in toks if t != place and t not in drop]
         return frozenset(trimmed or toks)
 
     # -- entries ----------------------------------------------------------------
 
-    def add_known(self, iri: str, kind: str, labels: list[str]) -> None:
+    def add_known(self, iri: str, kind: str, labels: list[str], period: str | None = None) -> None:
         """Seed with a node the store already holds, under each of its labels."""
+        family = family_of(kind)
         for label in labels:
+            if family == "strategy":  # an action plan's title holds its period: 'Improvement Plan 2018'
+                label, dated = split_period(label)
+                period = period or dated
             toks = self.tokens(label)
-            e = Entry(URIRef(iri), kind, labels[0], toks, self.key(toks))
+            e = Entry(URIRef(iri), kind, labels[0], toks, self.key(toks, family), period)
             self.entries.append(e)
         if labels:
             self._by_iri[iri] = self.entries[-1]
 
-    def _find(self, family: str, toks: tuple[str, ...]) -> Entry | None:
-        """The node of this family the words name, trying the closest kind of match first;
-        `explain` says which kind it was."""
-        key = self.key(toks)
-        pool = [e for e in self.entries if family_of(e.kind) == family]
-        for e in pool:
-            if e.key == key:
-                return e
-        if family == "programme":
+    # -- matching: one ranked matcher picks the node and says why ---------------
+
+    def _match(self, family: str, toks: tuple[str, ...], pool: list[Entry], period: str | None = None) -> Hit | None:
+        """The node of this family the words name, and why: the closest kind of match
+        first. For strategies each kind of match is narrowed to the edition named."""
+        key = self.key(toks, family)
+        pool = [e for e in pool if family_of(e.kind) == family]
+        for rank in self._ranks(family):
+            hits = rank(family, toks, key, pool)
+            if family == "strategy":
+                hits = _edition(hits, period)
+            if hits:
+                return hits[0]
+        return None
+
+    def _ranks(self, family: str) -> tuple[Rank, ...]:
+        """The kinds of match a family allows, closest first. A strategy's name is short
+        and written out, so a word another strategy's name merely starts with, or a
+        fuzzy score, would join different strategies ('Men's Health Strategy' scores 93
+        against 'Mental Health Strategy', as 'Homeless' does against 'Homelessness'):
+        strategies match by the same words, or the same words in another form."""
+        if family == "strategy":
+            return (self._same_words, self._word_forms)
+        return (self._same_words, self._abbreviated, self._initials if family == "person" else self._fuzzy)
+
+    @staticmethod
+    def _same_words(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
+        hits = [(e, "same words") for e in pool if e.key == key]
+        if not hits and family == "programme":
             # "Proactive and Preventative" is the "Preventative and Proactive workstream"
             bare = key - PROGRAMME_WORDS
-            for e in pool:
-                if bare and e.key - PROGRAMME_WORDS == bare:
-                    return e
-        for e in pool:
-            if _tokens_match(toks, e.tokens):
-                return e
-        if family == "person":
-            return self._person_initials(pool, toks)
+            hits = [(e, "same words") for e in pool if bare and e.key - PROGRAMME_WORDS == bare]
+        return hits
+
+    @staticmethod
+    def _abbreviated(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
+        return [(e, "same words, some abbreviated") for e in pool if _tokens_match(toks, e.tokens)]
+
+    @staticmethod
+    def _word_forms(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
+        """'Sport'/'Sports', 'Homeless'/'Homelessness': the same words but for an ending."""
+        stems = frozenset(_stem(t) for t in key)
+        return [(e, "same words, another form") for e in pool if frozenset(_stem(t) for t in e.key) == stems]
+
+    def _initials(self, family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
+        e = self._person_initials(pool, toks)
+        return [(e, "same person: initials")] if e else []
+
+    @staticmethod
+    def _fuzzy(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
+        """Names with the same head noun whose keys score FUZZY_MIN or more, best first."""
         head = toks[-1] if toks else ""
-        best: tuple[float, Entry | None] = (0.0, None)
-        for e in pool:
-            if e.tokens and e.tokens[-1] == head:
-                score = fuzz.token_sort_ratio(" ".join(sorted(key)), " ".join(sorted(e.key)))
-                if score > best[0]:
-                    best = (score, e)
-        return best[1] if best[0] >= FUZZY_MIN else None
+        scored = [
+            (fuzz.token_sort_ratio(" ".join(sorted(key)), " ".join(sorted(e.key))), e)
+            for e in pool if e.tokens and e.tokens[-1] == head
+        ]
+        scored = sorted((s for s in scored if s[0] >= FUZZY_MIN), key=lambda s: -s[0])
+        return [(e, f"fuzzy match {score:.0f}/100") for score, e in scored]
 
     @staticmethod
     def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> Entry | None:
@@ -220,13 +305,14 @@ class Resolver:
         ]
         return hits[0] if len({e.iri for e in hits}) == 1 else None  # one person, under any of their names
 
-    def _new(self, kind: str, label: str, toks: tuple[str, ...]) -> Entry:
+    def _new(self, kind: str, label: str, toks: tuple[str, ...], period: str | None = None) -> Entry:
         family = family_of(kind)
-        stem = f"{self.base}{family}/{slug(label)}"
+        # A strategy's edition is in its IRI, so two editions never take turns at '-2'.
+        stem = f"{self.base}{family}/{slug(label + (' ' + period if period else ''))}"
         iri, n = stem, 2
         while iri in self._by_iri:
             iri, n = f"{stem}-{n}", n + 1
-        e = Entry(URIRef(iri), kind, label, toks, self.key(toks))
+        e = Entry(URIRef(iri), kind, label, toks, self.key(toks, family), period)
         self.entries.append(e)
         self._by_iri[iri] = e
         return e
@@ -260,11 +346,14 @@ class Resolver:
     def lookup(self, m: Mention) -> Resolved | None:
         """The node a name already has, without making one (for abbreviations)."""
         label = self.expand(clean(m.text))
-        kind = kind_of(label)
+        kind = strategy_kind(label) or kind_of(label)
+        period = None
+        if kind in STRATEGY_KINDS:
+            label, period = split_period(label)
         if kind == "any":
             return None
-        found = self._find(family_of(kind), self.tokens(label))
-        return self.resolved(found, None) if found else None
+        hit = self._match(family_of(kind), self.tokens(label), self.entries, period)
+        return self.resolved(hit[0], None) if hit else None
 
     def __call__(self, m: Mention) -> Resolved | None:
         text = clean(m.text).strip(" .,;")
@@ -276,8 +365,13 @@ class Resolver:
         if not text:
             return None
         parent = None
-        inner = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
-        of = re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)", text, re.I)
+        # A strategy's name is whole: 'Concordat for Better Mental Health' is no part of anything.
+        named_strategy = m.kind in STRATEGY_KINDS or (m.kind == "any" and strategy_kind(text) is not None)
+        period = m.period
+        if named_strategy and period is None:  # 'Better Care Fund Plan 2019/20'
+            text, period = split_period(text)
+        inner = None if named_strategy else re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+        of = None if named_strategy else re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)", text, re.I)
         if inner and not is_acronym(inner[2]):
             parent = self(Mention(inner[1], "any", m.span))
             text = inner[2]
@@ -287,7 +381,10 @@ class Resolver:
         label = self.expand(text)
         # A name the paper gives as an organisation or body ('Place Directorate') is not
         # a person's, however its words look.
-        kind = kind_of(label, person_ok=m.kind in ("person", "any"))
+        kind = (
+            (m.kind if m.kind in STRATEGY_KINDS else strategy_kind(label) or "strategy") if named_strategy
+            else kind_of(label, person_ok=m.kind in ("person", "any"))
+        )
         if kind == "any":
             kind = "person" if m.kind == "person" else (
                 "workstream" if parent is not None and family_of(parent_kind(parent)) == "programme" else
@@ -296,15 +393,21 @@ class Resolver:
         if m.kind == "person" and kind != "person" and kind_of(label, person_ok=True) == "person":
             kind = "person"
         toks = self.tokens(label)
-        entry = self._find(family_of(kind), toks) or self._new(kind, label, toks)
-        reason = self.explain(m.text.strip(), text, label, entry)
+        hit = self._match(family_of(kind), toks, self.entries, period)
+        entry = hit[0] if hit else self._new(kind, label, toks, period)
+        reason = self.explain(m.text.strip(), text, label, entry, period)
+        if period and entry.period is None:  # the first paper to date this strategy
+            for e in self.entries:
+                if e.iri == entry.iri:
+                    e.period = period
         if reason:
             self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
         return replace(self.resolved(entry, parent), reason=reason)
 
-    def explain(self, written: str, inner: str, label: str, entry: Entry) -> str | None:
+    def explain(self, written: str, inner: str, label: str, entry: Entry, period: str | None = None) -> str | None:
         """Why `written` names `entry`, judged against its preferred label only, so the
-        answer is the same however often a paper is ingested."""
+        answer is the same however often a paper is ingested. The reason is the ranked
+        matcher's own, asked of that one label."""
         why: list[str] = []
         if inner != written and not written.startswith(inner):
             why.append("a part named within the name")
@@ -312,19 +415,12 @@ class Resolver:
             why.append("abbreviation expanded")
         if label != entry.label:
             family = family_of(entry.kind)
-            toks, canon = self.tokens(label), self.tokens(entry.label)
-            same = self.key(toks) == self.key(canon) or (
-                family == "programme" and self.key(toks) - PROGRAMME_WORDS == self.key(canon) - PROGRAMME_WORDS
-            )
-            if same:
-                why.append("same words")
-            elif _tokens_match(toks, canon):
-                why.append("same words, some abbreviated")
-            elif family == "person" and self._person_initials([entry], toks):
-                why.append("same person: initials")
-            else:
-                score = fuzz.token_sort_ratio(" ".join(sorted(self.key(toks))), " ".join(sorted(self.key(canon))))
-                why.append(f"fuzzy match {score:.0f}/100" if score >= FUZZY_MIN else "a name an earlier paper gave it")
+            canon = self.tokens(entry.label)
+            preferred = replace(entry, tokens=canon, key=self.key(canon, family))
+            # A strategy's other editions, so the reason says when the edition was a guess.
+            editions = [e for e in self.entries if family == "strategy" and e.iri != entry.iri and e.key == preferred.key]
+            hit = self._match(family, self.tokens(label), [preferred, *editions], period)
+            why.append(hit[1] if hit and hit[0].iri == entry.iri else "a name an earlier paper gave it")
         return "; ".join(why) or None
 
     def resolved(self, e: Entry, parent: Resolved | None) -> Resolved:
@@ -333,6 +429,8 @@ class Resolver:
             types += (GG.Body,)
         elif e.kind in PROGRAMME_KINDS and e.kind != "programme":
             types += (GG.Programme,)
+        elif e.kind in STRATEGY_KINDS and e.kind != "strategy":
+            types += (GG.Strategy,)
         org_kind = None
         if e.kind == "organisation":
             org_kind = ORG_KINDS.get(organisation_kind(e.label) or "", GG.other_org)

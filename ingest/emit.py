@@ -22,7 +22,7 @@ from rdflib import RDF, SKOS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 from rdflib.term import Node
 
-from govgraph.ingest.records import Cell, Extraction, Mention, Span
+from govgraph.ingest.records import Alias, Cell, Extraction, Mention, Span
 from govgraph.ingest.text import slug
 from govgraph.ontology import PREFIXES, expand
 from govgraph.ontology.namespace import GG
@@ -194,9 +194,11 @@ class Emitter:
             obj = made
             span = item.span  # type: ignore[attr-defined]
         if fspec.get("inverse"):
-            self.fact(obj, p, node, span)  # type: ignore[arg-type]
+            ev = self.fact(obj, p, node, span)  # type: ignore[arg-type]
         else:
-            self.fact(node, p, obj, span)
+            ev = self.fact(node, p, obj, span)
+        if isinstance(item, Alias) and item.reason:  # another name the paper gives it, and why
+            self.g.add((ev, GG.mergeReason, Literal(item.reason)))
 
     def cell_object(self, fspec: dict, cell: Cell) -> Node:
         if "iri" in fspec:

@@ -1,7 +1,7 @@
 """Typed records that extractors return: pure data, each value carrying its span.
 
 A `Cell` is a literal value and the passage it came from; a `Mention` is a name that
-graph/ resolves to one node (a body, organisation, person or programme). The emitter
+graph/ resolves to one node (a body, organisation, person, programme or strategy). The emitter
 turns records into RDF using `mapping.toml`, so records know nothing of RDF.
 """
 
@@ -26,8 +26,17 @@ class Cell:
 
 
 @dataclass(frozen=True)
+class Alias(Cell):
+    """Another name a paper gives a thing, and why the extractor took it for that thing
+    (emitted as the altLabel's gg:mergeReason, so the merge is auditable)."""
+
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class Mention:
-    """A name as written. `kind` is a hint: body, organisation, person, programme or any."""
+    """A name as written. `kind` is a hint: body, organisation, person, programme,
+    strategy, framework, plan or any. `period` is a strategy's edition ('2016-2019')."""
 
     text: str
     kind: str
@@ -35,6 +44,7 @@ class Mention:
     role: str | None = None
     organisation: "Mention | None" = None
     part_of: "Mention | None" = None
+    period: str | None = None
 
 
 @dataclass(frozen=True)
@@ -293,3 +303,9 @@ class Strategy:
     priorities: list[Priority] = field(default_factory=list)
     objectives: list[Objective] = field(default_factory=list)
     outcomes: list[Cell] = field(default_factory=list)
+
+    @property
+    def name(self) -> Mention:
+        """The strategy as a name to resolve across papers (its edition by its period)."""
+        return Mention(self.title.value, self.kind.value.lower(), self.title.span,
+                       period=self.period.value if self.period else None)

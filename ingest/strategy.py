@@ -22,7 +22,8 @@ from functools import cache
 from importlib import resources
 
 from govgraph.ingest.indicators import label_text
-from govgraph.ingest.records import Cell, Mention, Objective, Priority, Span, Strategy
+from govgraph.ingest.names import is_acronym
+from govgraph.ingest.records import Alias, Cell, Mention, Objective, Priority, Span, Strategy
 from govgraph.ingest.source import Source
 from govgraph.ingest.text import clean, slug
 
@@ -52,6 +53,12 @@ class Words:
     period_cue: re.Pattern[str]
     status: dict[str, tuple[str, ...]]
     section_plan: re.Pattern[str]
+    heads: dict[str, str]  # head word as written -> Strategy, Framework or Plan
+    not_start: frozenset[str]
+    ends_before_and: frozenset[str]
+    ignore: frozenset[str]  # words that never tell two strategies apart
+    longest_line: int  # names in passing are read on lines no longer
+    named: re.Pattern[str]
 
 
 def _alt(words: list[str]) -> str:
@@ -77,6 +84,31 @@ def words() -> Words:
         period_cue=re.compile(rf"\b(?:{_alt(d['period']['cues'])})\s+((?:19|20)\d\d\s+to\s+(?:19|20)\d\d|{_PERIOD})\b", re.IGNORECASE),
         status={k: tuple(v) for k, v in d["status"].items()},
         section_plan=re.compile(rf"^[#*\s]*(?:{_alt(d['title']['section_plans'])})\s*:\s*(.+)$", re.IGNORECASE),
+        heads=dict(d["name"]["heads"]),
+        not_start=frozenset(d["name"]["not_start"]),
+        ends_before_and=frozenset(d["name"]["ends_before_and"]),
+        ignore=frozenset(d["resolve"]["ignore"]),
+        longest_line=int(d["name"]["longest_line"]),
+        named=_named_pattern(list(d["name"]["heads"]), d["name"]["post_or_body"]),
+    )
+
+
+def _named_pattern(heads: list[str], post_or_body: list[str]) -> re.Pattern[str]:
+    """A run of capitalised words (and the small words names hold) ending in a head word
+    ('Health and Wellbeing Strategy', 'Prevention Concordat for Better Mental Health'),
+    perhaps with its period after it; not when a post's or a body's word follows ('Chief
+    Strategy Officer', 'Plan Steering Group'). A head word is never inside a name, so
+    'Housing Strategy and Homelessness Strategy' is two. Words are joined by spaces only:
+    a name never runs across a table's cells."""
+    head = "|".join(sorted(heads, key=len, reverse=True))
+    any_head = rf"(?:{head}|{head.lower()})"
+    word = rf"(?!{any_head}\b)(?:[A-Z][\w'’&-]*|[a-z]+[A-Z][\w&-]*|\([A-Z][A-Za-z&]{{1,11}}\))(?![\w'’&-])"
+    join = r"(?:and|of|for|&|on|the|to|in)"
+    post = "|".join(re.escape(w) for w in sorted(post_or_body, key=len, reverse=True))
+    return re.compile(
+        rf"(?<![\w'’&-])(?:(?P<lead>{word}(?:,? +(?:{word}|{join})){{0,14}}?) +)?(?P<head>{any_head})\b"
+        rf"(?:(?P<tail> +(?:for|on|of)(?: +(?!(?i:{post})\b){word}){{1,5}})|(?! +(?i:{post})\b))"
+        rf"(?: *,? *\(?(?P<period>{_PERIOD})(?![0-9])\)?)?"
     )
 
 
@@ -94,10 +126,44 @@ def norm_period(p: str) -> str:
     return f"{m[1]}-{b}"
 
 
+STRATEGY_KINDS = ("strategy", "framework", "plan")
+
+
+def strategy_kind(name: str) -> str | None:
+    """'strategy', 'framework' or 'plan' when a name's last word is a strategy's head
+    word ('Workplace Wellbeing Charter' is a strategy), else None."""
+    name, _ = split_period(name)
+    last = re.findall(r"[A-Za-z]+", name)[-1:]
+    kind = words().heads.get(last[0].capitalize()) if last else None
+    return kind.lower() if kind else None
+
+
+def split_period(name: str) -> tuple[str, str | None]:
+    """'Better Care Fund Plan 2019/20' -> ('Better Care Fund Plan', '2019-2020')."""
+    m = re.fullmatch(rf"(.*?\S)\s*,?\s*\(?({_PERIOD})\)?", name.strip())
+    return (m[1], norm_period(m[2])) if m else (name.strip(), None)
+
+
+def period_start(period: str | None) -> int | None:
+    """The year an edition starts: 2016 for '2016-2019'."""
+    m = re.search(r"(?:19|20)\d\d", period or "")
+    return int(m[0]) if m else None
+
+
 def home_council(src: Source) -> str | None:
+    # Not 'The City Council': a council is named after its place.
     counts = Counter(m.group(0) for line in src.lines
-                     for m in re.finditer(r"\b[A-Z][a-z]+\s+(?:City|County|Borough|District)\s+Council\b", line))
+                     for m in re.finditer(r"\b(?!(?:The|This|That|Each|Every|Our|Your|A)\b)[A-Z][a-z]+\s+"
+                                          r"(?:City|County|Borough|District)\s+Council\b", line))
     return counts.most_common(1)[0][0] if counts else None
+
+
+def _home_place(src: Source) -> str | None:
+    """The place whose bodies the paper names most, when it names no council."""
+    from govgraph.ingest.extract import home_place  # extract imports this module
+
+    place = home_place(src)
+    return None if place in ("The", "This", "That", "Our") else place  # 'The City Council' names no place
 
 
 @dataclass
@@ -107,6 +173,8 @@ class _Found:
     strategy: Strategy
     level: int | None  # depth of its numbered heading ('3.4' is 2), None for other titles
     priorities: dict[str, Priority] = field(default_factory=dict)
+    in_passing: bool = False  # only named in passing, never presented under a title
+    lines: set[int] = field(default_factory=set)  # where the paper names it
 
 
 def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
@@ -139,6 +207,94 @@ def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
     return name, HEADS[kind], norm_period(period) if period else None, status
 
 
+@dataclass(frozen=True)
+class Named:
+    """A strategy named in passing: its name and kind, its period and the owner its name
+    gives ('the WMCA's Spatial Investment and Delivery Plan'), and the words as written."""
+
+    name: str
+    kind: str
+    period: str | None
+    owner: str | None
+    quote: str
+
+
+def _name_words(lead: str, place: str | None) -> tuple[list[re.Match[str]], str | None, int]:
+    """The words of a run that belong to the name, the owner a possessive names, and
+    where the words as quoted start (at the owner, when there is one).
+    A run starts at any capitalised word, so it may open with a sentence ('Through the
+    ...'), run two names together ('Coventry BCF and the Coventry Health and Wellbeing
+    Strategy', 'JSNA Update and Health and Wellbeing Strategy'), or name its owner first."""
+    w = words()
+    toks = list(re.finditer(r"\S+", lead))
+    low = [t[0].rstrip(",").lower() for t in toks]
+    start = 0
+    for i, word in enumerate(low):
+        if word == "the" and (i == 0 or low[i - 1] not in ("of", "on")):
+            start = i + 1
+        elif word == "and" and i and (low[i - 1] in w.ends_before_and or toks[i - 1][0].startswith("(")
+                                      or all(is_acronym(t[0].rstrip(",")) for t in toks[start:i])):
+            start = i + 1
+    toks = toks[start:]
+    owner = None
+    while toks and toks[0][0].rstrip(",").lower() in w.not_start:
+        toks = toks[1:]
+    quoted = toks[0].start() if toks else 0
+    poss = next((i for i, t in enumerate(toks[:4]) if re.search(r"['’]s$", t[0])), None)
+    if poss is not None:
+        whose = re.sub(r"['’]s$", "", " ".join(t[0] for t in toks[: poss + 1]))
+        owner = None if place and whose == place else whose
+        toks = toks[poss + 1 :]
+        while toks and toks[0][0].lower() in w.not_start:
+            toks = toks[1:]
+        if owner is None and toks:
+            quoted = toks[0].start()
+    return toks, owner, quoted
+
+
+def names_in(text: str, place: str | None = None) -> list[Named]:
+    """Strategies, frameworks, plans, compacts, charters and concordats a line names in
+    passing, found by cue: capitalised words ending in a head word (strategy.toml). Not
+    'the Strategy' alone, nor one made only of generic words ('Action Plan', 'Strategic
+    Framework'), nor a post ('Chief Strategy Officer')."""
+    w = words()
+    out: list[Named] = []
+    for m in w.named.finditer(text):
+        if not m["lead"] and (not m["tail"] or m["head"].islower()):
+            continue  # 'the Strategy' alone, 'a strategy for Digital Health'; 'the Strategy for Carers' is a name
+        toks, owner, quoted = _name_words(m["lead"] or "", place)
+        if not toks and not m["tail"]:
+            continue
+        lead = [t[0].rstrip(",") for t in toks]
+        head = m["head"]
+        small = r"and|of|for|&|on|the|to|in"
+        # The home place alone does not make a name ('Coventry and Warwickshire strategy');
+        # a lower-case head needs two capitalised words of its own before it.
+        capitalised = [x for x in lead + ([] if head.islower() else (m["tail"] or "").split())
+                       if not re.fullmatch(small, x) and x != place]
+        # Two small words in a row end no name but 'of the', 'on the' ('Coventry on the Move').
+        if any(re.fullmatch(small, a) and re.fullmatch(small, b) and (a, b) not in (("of", "the"), ("on", "the"))
+               for a, b in zip(lead, lead[1:])):
+            continue
+        distinct = [x for x in _norm(" ".join(lead) + (m["tail"] or "")).split()
+                    if x not in w.generic and x not in ("and", "of", "for", "on", "the", "to", "in")]
+        if not distinct or not capitalised or (head.islower() and len(capitalised) < 2):
+            continue
+        if lead and lead[-1].lower() in ("and", "of", "for", "on", "the", "to", "in"):
+            continue
+        start = m.start("lead") if m["lead"] else m.start("head")
+        first = start + toks[0].start() if toks else m.start("head")
+        end = m.end() if m["period"] else m.end("tail") if m["tail"] else m.end("head")
+        name = text[first : m.end("head")] + (m["tail"] or "")
+        first = start + quoted if toks or owner else first
+        out.append(Named(
+            name=re.sub(r"\s+", " ", name).strip(), kind=w.heads[head.capitalize()],
+            period=norm_period(m["period"]) if m["period"] else None, owner=owner,
+            quote=text[first:end].strip(),
+        ))
+    return out
+
+
 class StrategyParser:
     def __init__(self, src: Source, exclude: list[tuple[int, int]]) -> None:
         self.src = src
@@ -150,16 +306,35 @@ class StrategyParser:
         self.collect_for: _Found | None = None
         self.cover_title: _Found | None = None
         self.council = home_council(src)
-        self.place = self.council.split()[0] if self.council else None
+        self.place = self.council.split()[0] if self.council else _home_place(src)
+        # The paper's own action plan (plan.py reads it) opens the first excluded range.
+        own = exclude[0][0] if exclude else 0
+        self.own_plan = frozenset(_norm(" ".join(src.lines[own - 1 : own + 5])).split()) if own else frozenset()
         self.aims_col = False
 
     # -- strategies ------------------------------------------------------------
 
     def key(self, name: str, period: str | None) -> str:
-        toks = [t for t in _norm(name).split() if t not in ("the", "joint")]
+        """Names with one key are one strategy in this paper: the words without 'the', the
+        words that never tell strategies apart ('Joint', 'Local') and the home place."""
+        toks = [t for t in _norm(name).split() if t != "the" and t not in words().ignore]
         if self.place and toks and toks[0] == self.place.lower():
             toks = toks[1:]
         return slug(" ".join(toks + ([period] if period else [])))
+
+    def _also(self, f: _Found, name: str, sp: Span, reason: str) -> None:
+        """Another name the paper gives a strategy it holds, and why it was taken for it."""
+        s = f.strategy
+        f.lines.add(sp.first)
+        if name == s.title.value or any(a.value == name for a in s.alt):
+            return
+        if self.place and name.startswith(self.place) and not s.title.value.startswith(self.place) \
+                and self.key(name, None) == self.key(s.title.value, None):
+            # The same name with its place reads best as the label; the old label is an alias.
+            s.alt.append(Alias(s.title.value, s.title.span, reason))
+            s.title = Cell(name, sp)
+        else:
+            s.alt.append(Alias(name, sp, reason))
 
     def strategy(self, n: int, name: str, kind: str, period: str | None, status: str | None,
                  quote: str, level: int | None) -> _Found:
@@ -167,11 +342,7 @@ class StrategyParser:
         k = self.key(name, period)
         if k in self.found:
             f = self.found[k]
-            if name != f.strategy.title.value and all(a.value != name for a in f.strategy.alt):
-                f.strategy.alt.append(Cell(name, sp))
-                if self.place and name.startswith(self.place) and not f.strategy.title.value.startswith(self.place):
-                    # The name with its place reads best as the label.
-                    f.strategy.alt[-1], f.strategy.title = f.strategy.title, f.strategy.alt[-1]
+            self._also(f, name, sp, "same words")
             if status and f.strategy.status is None:
                 f.strategy.status = Cell(status, sp)
             f.level = level
@@ -180,7 +351,7 @@ class StrategyParser:
             title=Cell(name, sp), span=sp, kind=Cell(kind, sp), key=Cell(k, sp),
             period=Cell(period, sp) if period else None, status=Cell(status, sp) if status else None,
         )
-        f = _Found(s, level)
+        f = _Found(s, level, lines={n})
         self.found[k] = f
         return f
 
@@ -194,11 +365,109 @@ class StrategyParser:
                 self.current = None
                 continue
             self.feed(n, line)
+        self.in_passing()
         out = []
         for f in self.found.values():
             f.strategy.priorities = list(f.priorities.values())
             out.append(f.strategy)
         return out
+
+    # -- strategies named in passing ----------------------------------------------
+
+    def in_passing(self) -> None:
+        """Strategies the paper names in passing, on any line (an action plan's cells
+        too): another name of one it presents, or strategies of their own."""
+        for n, line in enumerate(self.src.lines, 1):
+            if len(line) <= words().longest_line:
+                for nm in names_in(line, self.place):
+                    self._named(n, nm)
+        self._fold_shorter_names()
+
+    def _named(self, n: int, nm: Named) -> None:
+        if nm.kind == "Plan" and self.own_plan and self._distinct(nm.name) <= self.own_plan:
+            return  # the paper's own action plan by another name ('CQC Local System Review Action Plan')
+        sp = Span(n, n, nm.quote)
+        k = self.key(nm.name, nm.period)
+        f = self.found.get(k) or self._by_alias(k)
+        if f is None:
+            s = Strategy(title=Cell(nm.name, sp), span=sp, kind=Cell(nm.kind, sp), key=Cell(k, sp),
+                         period=Cell(nm.period, sp) if nm.period else None)
+            f = self.found[k] = _Found(s, None, in_passing=True, lines={n})
+        else:
+            self._also(f, nm.name, sp, "same words")
+        if nm.owner and not f.strategy.owner:
+            owner = self.council if nm.owner.lower() in ("council", "city council") and self.council else nm.owner
+            organisation = is_acronym(owner) or owner.endswith("Council")
+            f.strategy.owner.append(Mention(owner, "organisation" if organisation else "body", sp))
+
+    def _by_alias(self, k: str) -> _Found | None:
+        for f in self.found.values():
+            period = f.strategy.period.value if f.strategy.period else None
+            if any(k in (self.key(a.value, period), self.key(a.value, None)) for a in f.strategy.alt):
+                return f
+        return None
+
+    def _distinct(self, name: str) -> frozenset[str]:
+        """The words that tell a strategy's name from others: not generic, stop words or the place."""
+        return frozenset(self._words(name)) - words().generic
+
+    def _words(self, name: str) -> tuple[str, ...]:
+        stop = {"the", "and", "of", "for", "on", "in", "to", "a", "an", self.place.lower() if self.place else ""}
+        return tuple(t for t in _norm(name).split() if t not in stop and t not in words().ignore)
+
+    def _fold_shorter_names(self) -> None:
+        """A name given only in passing that is the name of another strategy the paper
+        holds with words dropped from its front or end, of the same kind and a period
+        that fits, is that strategy: 'the Outcomes Framework' beside the 'Place Forum
+        Outcomes Framework', an undated 'Coventry Health and Wellbeing Strategy' beside
+        its one dated edition, a name cut by a line break ('Prevention Concordat for
+        Better'). Words dropped from the middle are another strategy ('Better Care Plan'
+        is not the 'Better Health Better Care Better Value plan'). Where two fit, the one
+        named nearest is meant; a tie leaves the name as it is."""
+        seqs = {k: self._words(f.strategy.title.value) for k, f in self.found.items()}
+        for k, f in list(self.found.items()):
+            if not f.in_passing or k not in self.found:
+                continue
+            s, short = f.strategy, seqs[k]
+            # A name given with its place is whole ('Northshire Carers Strategy' is not the
+            # 'Northshire Young Carers Strategy'): only another edition of the same words.
+            whole = bool(self.place) and s.title.value.startswith(self.place)
+            fits = [j for j, g in self.found.items() if j != k and g.strategy.kind.value == s.kind.value
+                    and self._periods_fit(s, g.strategy) and _shortens(short, seqs[j]) and not (whole and short != seqs[j])
+                    and (short != seqs[j] or s.period is None or g.strategy.period is not None)]
+            # The same words (another edition's name) before a longer name ('the Carers
+            # Strategy' is the Carers Strategy 2021-24, not the Young Carers Strategy).
+            same = [j for j in fits if seqs[j] == short]
+            widest = same or [j for j in fits if not any(len(seqs[j]) < len(seqs[i]) and _shortens(seqs[j], seqs[i])
+                                                         for i in fits)]
+            target = self._nearest(f, widest)
+            if target is None:
+                continue
+            g = self.found[target]
+            why = "a shorter name the same paper gives it" if short != seqs[target] else \
+                "same words; the edition the same paper names"
+            for name in (s.title, *s.alt):
+                self._also(g, name.value, name.span, why)
+            if s.period is not None and g.strategy.period is None:
+                g.strategy.period = s.period
+            if s.owner and not g.strategy.owner:
+                g.strategy.owner = s.owner
+            del self.found[k]
+
+    def _nearest(self, f: _Found, keys: list[str]) -> str | None:
+        """Of strategies that fit a short name, the one the paper names nearest to it."""
+        if len(keys) <= 1:
+            return keys[0] if keys else None
+        gap = {j: min(abs(a - b) for a in f.lines for b in self.found[j].lines) for j in keys}
+        best = min(gap.values())
+        near = [j for j in keys if gap[j] == best]
+        return near[0] if len(near) == 1 else None
+
+    @staticmethod
+    def _periods_fit(a: Strategy, b: Strategy) -> bool:
+        if a.period is None or b.period is None:
+            return True
+        return period_start(a.period.value) == period_start(b.period.value)
 
     def _title_here(self, n: int, text: str) -> tuple[str, str, str | None, str | None] | None:
         lines = self.src.lines
@@ -237,8 +506,8 @@ class StrategyParser:
                     and cover.strategy.period.value[:4] == period[:4]:
                 # An appendix that is the cover sheet's strategy, under its own name.
                 self.current = cover
-                if name != cover.strategy.title.value and all(a.value != name for a in cover.strategy.alt):
-                    cover.strategy.alt.append(Cell(name, Span(n, n, line.strip())))
+                self._also(cover, name, Span(n, n, line.strip()), "the cover sheet's strategy: an appendix of the same "
+                           "kind and period under its own name")
             else:
                 self.current = self.strategy(n, name, kind, period, status, line, level)
             self.priority, self.collect = None, None
@@ -467,6 +736,12 @@ class StrategyParser:
         m = words().period_cue.search(text)
         if m:
             f.strategy.period = Cell(norm_period(m[1]), Span(n, n, line.strip()[:300]))
+
+
+def _shortens(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
+    """`short` is `full` with words dropped from its front or its end (or is `full`)."""
+    n = len(short)
+    return 0 < n <= len(full) and (full[-n:] == short or full[:n] == short)
 
 
 def _item(text: str) -> str:
