@@ -155,6 +155,9 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
     app.state.executor = executor
     app.state.settings = settings
     errors.install(app)
+    # /sparql, the busiest path, is answered before routing (api/sparql.py); added first,
+    # so it is the innermost middleware: the size limit and CORS below wrap it.
+    app.add_middleware(sparql.Endpoint, executor=executor, query_page=pages.query_page)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
@@ -164,8 +167,6 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         max_age=3600,
     )
     app.add_middleware(BodyLimit)
-    # First, before any other route is tried: /sparql is the busiest (api/sparql.py).
-    app.router.routes.insert(0, sparql.route(executor, pages.query_page))
     static = resources.files("govgraph.api").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
 

@@ -87,21 +87,23 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods) or ["GET"]
 
 
+EXPECTED = (ApiError, QueryError, StoreError)
+
+
+def response_for(exc: ApiError | QueryError | StoreError) -> JSONResponse:
+    """The answer to an error a route raises on purpose (or the store raises for it)."""
+    if isinstance(exc, ApiError):
+        return error_response(exc.status, exc.code, exc.message, exc.headers)
+    if isinstance(exc, QueryError):
+        return error_response(400, "bad_query", str(exc))
+    log.error("store error: %s", exc)
+    return error_response(503, "store_unavailable", str(exc), {"Retry-After": "5"})
+
+
 def install(app: FastAPI) -> None:
     """Route every failure through the one shape."""
-
-    @app.exception_handler(ApiError)
-    def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return error_response(exc.status, exc.code, exc.message, exc.headers)
-
-    @app.exception_handler(QueryError)
-    def _query(_: Request, exc: QueryError) -> JSONResponse:
-        return error_response(400, "bad_query", str(exc))
-
-    @app.exception_handler(StoreError)
-    def _store(_: Request, exc: StoreError) -> JSONResponse:
-        log.error("store error: %s", exc)
-        return error_response(503, "store_unavailable", str(exc), {"Retry-After": "5"})
+    for kind in EXPECTED:
+        app.add_exception_handler(kind, lambda _, exc: response_for(exc))
 
     @app.exception_handler(RequestValidationError)
     def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -8,11 +8,12 @@ Updates (an `update` parameter, an application/sparql-update body, or update tex
 `query`) are refused with 403 and change nothing. The default graph is the union of
 every document's graph unless `default-graph-uri` names some.
 
-This is the hot path, so it is one plain Starlette route, matched before any other,
-that parses the request itself (no dependency injection, no FastAPI route machinery:
-together they cost more than the query) and awaits the query on the executor's pool:
-one thread hop, and the store's bytes go out as they are when the client wants SPARQL
-JSON. FastAPI does not document a plain route, so `openapi()` writes its OpenAPI entry.
+This is the hot path, so it is a bare ASGI app that sees the request before FastAPI's
+routing does (`Endpoint`): no routing, dependency injection or exception middleware,
+which together cost more than the query; it parses the request itself and awaits the
+query on the executor's pool (one thread hop), and the store's bytes go out as they are
+when the client wants SPARQL JSON. FastAPI cannot document it, so `openapi()` writes its
+OpenAPI entry.
 """
 
 from __future__ import annotations
@@ -24,10 +25,10 @@ from urllib.parse import parse_qsl
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from govgraph.api.conneg import FORMAT_NAMES, HTML, choose, negotiate_query
-from govgraph.api.errors import ApiError, responses
+from govgraph.api.errors import EXPECTED, ApiError, response_for, responses
 from govgraph.api.execute import TRUNCATED_HEADER, Executor
 from govgraph.api.terms import is_iri
 
@@ -161,11 +162,35 @@ _POST_BODY = {
 }
 
 
-def route(executor: Executor, query_page: Callable[[], Response]) -> Route:
-    """GET and POST /sparql, as one plain Starlette route (see the module's docstring);
-    `openapi()` documents it."""
+class Endpoint:
+    """GET and POST /sparql as a bare ASGI app in front of FastAPI's routing (see the
+    module's docstring); every other path goes on to `app`. Added as the innermost
+    middleware, so the request-size limit and CORS still apply."""
 
-    async def answer(req: ProtocolRequest) -> Response:
+    def __init__(self, app: ASGIApp, executor: Executor, query_page: Callable[[], Response]) -> None:
+        self.app, self.executor, self.query_page = app, executor, query_page
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        try:
+            response = await self.handle(Request(scope, receive))
+        except EXPECTED as exc:
+            response = response_for(exc)
+        await response(scope, receive, send)
+
+    async def handle(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD", "POST"):
+            raise ApiError(405, "method_not_allowed", f"{request.method} is not supported here — use GET or POST",
+                           {"Allow": "GET, HEAD, POST"})
+        req = await read_protocol(request)
+        if (request.method != "POST" and req.query is None
+                and choose(req.accept, [HTML, "application/json"]) == (HTML, True)):
+            return await run_in_threadpool(self.query_page)  # it reads the example queries' files
+        return await self.answer(req)
+
+    async def answer(self, req: ProtocolRequest) -> Response:
         if req.query is None:
             raise ApiError(400, "bad_request", "missing 'query' — send a SPARQL query as the 'query' parameter")
         if not req.query.strip():
@@ -175,24 +200,16 @@ def route(executor: Executor, query_page: Callable[[], Response]) -> Route:
                 if not is_iri(g):
                     raise ApiError(400, "bad_parameter", f"{name}: {g!r} is not an absolute IRI")
         choice = negotiate_query(req.accept, req.format)
-        ans = await executor.arun(executor.job(req.query, choice.results_type, choice.graph_type,
-                                               req.default_graphs, req.named_graphs))
+        ex = self.executor
+        ans = await ex.arun(ex.job(req.query, choice.results_type, choice.graph_type, req.default_graphs,
+                                   req.named_graphs))
         media = ans.media_type
         if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
             media += "; charset=utf-8"
         headers = {"Vary": "Accept"}
         if ans.truncated:
-            headers[TRUNCATED_HEADER] = f"answer cut to the first {executor.row_cap} rows"
+            headers[TRUNCATED_HEADER] = f"answer cut to the first {ex.row_cap} rows"
         return Response(ans.body, headers=headers, media_type=media)
-
-    async def sparql(request: Request) -> Response:
-        req = await read_protocol(request)
-        if (request.method != "POST" and req.query is None
-                and choose(req.accept, [HTML, "application/json"]) == (HTML, True)):
-            return await run_in_threadpool(query_page)  # it reads the example queries' files
-        return await answer(req)
-
-    return Route("/sparql", sparql, methods=["GET", "POST"], name="sparql")
 
 
 def openapi() -> dict:
