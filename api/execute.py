@@ -200,15 +200,9 @@ class Executor:
 
         return work
 
-    def query(
-        self,
-        sparql: str,
-        results_type: str,
-        graph_type: str,
-        default_graphs: Sequence[str] | None = None,
-        named_graphs: Sequence[str] | None = None,
-    ) -> Answer:
-        return self.run(self.job(sparql, results_type, graph_type, default_graphs, named_graphs))
+    def query(self, sparql: str, results_type: str, graph_type: str) -> Answer:
+        """A query over the default graph, answered on a worker and waited for (sync routes)."""
+        return self.run(self.job(sparql, results_type, graph_type))
 
     def rows(self, sparql: str, bindings: Bindings | None = None) -> list[dict[str, dict]]:
         """A SELECT's rows as SPARQL JSON bindings (`{var: {"type", "value", ...}}`), capped,
