@@ -20,7 +20,7 @@ import socket
 import urllib.error
 import urllib.parse
 import urllib.request
-from typing import Sequence
+from typing import Collection, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -31,6 +31,8 @@ from govgraph.graph.store import (
     GRAPH_TYPES,
     RESULTS_TYPES,
     QueryResponse,
+    Triple,
+    as_graph,
     looks_like_update,
 )
 
@@ -46,12 +48,12 @@ _NOT_AN_ENDPOINT = (404, 405, 406, 415)
 _CHUNK = 2000
 
 
-def replace_request(name: str, data: Graph, *, virtuoso: bool = False) -> str:
+def replace_request(name: str, data: Graph | Collection[Triple], *, virtuoso: bool = False) -> str:
     """One update request: drop the graph, then insert its content in operations of
     at most _CHUNK triples (still one request, so applied as one on a conforming server).
     For Virtuoso, `sql:big-data-const 1` passes each block as data rather than SQL text,
     which it otherwise caps at 10,000 lines (about 2,000 triples)."""
-    lines = data.serialize(format="nt").splitlines()
+    lines = as_graph(data).serialize(format="nt").splitlines()
     ops = [f"DROP SILENT GRAPH <{name}>"]
     for i in range(0, len(lines), _CHUNK):
         block = "\n".join(lines[i : i + _CHUNK])
@@ -191,7 +193,7 @@ class RemoteStore:
                 pass  # the write itself will report the problem
         return self._server.lower().startswith("virtuoso")
 
-    def replace_graph(self, name: str, data: Graph) -> None:
+    def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
         if not self.update_url:
             raise StoreError(
                 f"{self.query_url}: no update endpoint — pass --update URL "

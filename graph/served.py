@@ -27,12 +27,12 @@ import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Collection, Sequence
 
 from rdflib import Graph
 
 from govgraph.errors import QueryError, StoreError
-from govgraph.graph.store import QueryResponse, looks_like_update
+from govgraph.graph.store import QueryResponse, Triple, as_graph, looks_like_update
 
 SERVER_FILE = "govgraph-serve.json"
 LOCAL_PREFIX = "/_local"
@@ -121,8 +121,8 @@ class ServedStore:
                 f"stop it, or delete {self.folder / SERVER_FILE} if no server runs"
             ) from exc
 
-    def replace_graph(self, name: str, data: Graph) -> None:
-        body = data.serialize(format="nt", encoding="utf-8")
+    def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
+        body = as_graph(data).serialize(format="nt", encoding="utf-8")
         self._call("PUT", "/graph?" + urllib.parse.urlencode({"name": name}), body, "application/n-triples")
 
     def query(

@@ -8,14 +8,17 @@ Everything else (selection, tracing, validation) is built on top of these four.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, Sequence
+from typing import Collection, Iterable, Protocol, Sequence
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
 
 from govgraph.errors import QueryError, StoreError
+from govgraph.ontology import PREFIXES
 
 # Media types a store can answer in, most preferred first.
 RESULTS_TYPES: dict[str, ox.QueryResultsFormat] = {
@@ -48,8 +51,9 @@ class QueryResponse:
 class Store(Protocol):
     """What every store offers; the embedded, in-memory and remote ones behave alike."""
 
-    def replace_graph(self, name: str, data: Graph) -> None:
-        """Make `data` the whole content of named graph `name`, atomically."""
+    def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
+        """Make `data` (a Graph or a set of triples) the whole content of named graph
+        `name`, atomically."""
 
     def query(
         self,
@@ -73,11 +77,56 @@ class Store(Protocol):
         """Release the store (and its folder lock)."""
 
 
-def replace_update(name: str, data: Graph) -> str:
+Triple = tuple[Node, Node, Node]
+
+
+def as_graph(data: Graph | Iterable[Triple]) -> Graph:
+    """The data as an rdflib Graph (ingest hands stores a set of triples)."""
+    if isinstance(data, Graph):
+        return data
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    for t in data:
+        g.add(t)
+    return g
+
+
+def replace_update(name: str, data: Graph | Iterable[Triple]) -> str:
     """One SPARQL Update that drops a graph and inserts its new content: atomic on any
     conforming server, and on the embedded store."""
-    body = data.serialize(format="nt")
+    body = as_graph(data).serialize(format="nt")
     return f"DROP SILENT GRAPH <{name}> ;\nINSERT DATA {{ GRAPH <{name}> {{\n{body}\n}} }}"
+
+
+def _nt_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
+def ntriples(data: Iterable[Triple]) -> bytes | None:
+    """The triples as N-Triples, or None when they hold a blank node (whose identity a
+    diff cannot follow). Written here rather than by rdflib's serializer, which costs
+    three times as much; the store checks the IRIs as it parses the text."""
+    lines = []
+    for s, p, o in data:
+        if isinstance(o, Literal):
+            obj = _nt_string(o) + (f"@{o.language}" if o.language else f"^^<{o.datatype}>" if o.datatype else "")
+        elif isinstance(o, URIRef):
+            obj = f"<{o}>"
+        else:
+            return None
+        if not isinstance(s, URIRef):
+            return None
+        lines.append(f"<{s}> <{p}> {obj} .\n")
+    return "".join(lines).encode("utf-8")
+
+
+def diff_update(name: str, gone: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> str:
+    """One SPARQL Update (one transaction) that turns a graph's old triples into its new."""
+    dropped = " .\n".join(str(t) for t in gone)
+    inserted = " .\n".join(str(t) for t in added)
+    return (f"DELETE DATA {{ GRAPH <{name}> {{\n{dropped}\n}} }} ;\n"
+            f"INSERT DATA {{ GRAPH <{name}> {{\n{inserted}\n}} }}")
 
 
 _UPDATE_RE = re.compile(
@@ -99,6 +148,7 @@ class OxigraphStore:
     def __init__(self, path: Path | None = None, *, read_only: bool = False) -> None:
         self.path = path
         self.read_only = read_only
+        self._writing = threading.Lock()  # a replace reads the old graph, then writes the change
         try:
             if path is None:
                 self._store = ox.Store()
@@ -119,11 +169,25 @@ class OxigraphStore:
                 ) from exc
             raise StoreError(f"{path}: cannot open the store ({exc})") from exc
 
-    def replace_graph(self, name: str, data: Graph) -> None:
-        # One update is one transaction, durable through the write-ahead log even if the
-        # process is killed; memtables are flushed once, on close.
+    def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
+        # Each write below is one transaction, durable through the write-ahead log even if
+        # the process is killed; memtables are flushed once, on close. Only the difference
+        # between the old and the new graph is written: RocksDB's transactional writes are
+        # the dearest part of an ingest, and re-ingesting an unchanged paper writes nothing.
         try:
-            self._store.update(replace_update(name, data))
+            graph = ox.NamedNode(name)
+            body = ntriples(data)
+            with self._writing:
+                old = {q.triple for q in self._store.quads_for_pattern(None, None, None, graph)}
+                if not body or any(isinstance(n, ox.BlankNode) for t in old for n in (t.subject, t.object)):
+                    # Blank nodes, or an emptied graph (which DROP also unlists).
+                    self._store.update(replace_update(name, as_graph(data)))
+                elif not old:
+                    self._store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
+                else:
+                    new = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
+                    if new != old:
+                        self._store.update(diff_update(name, old - new, new - old))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.path}: could not write graph <{name}>: {exc}") from exc
 

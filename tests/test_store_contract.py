@@ -161,6 +161,16 @@ def test_replace_graph_replaces_whole_content(store):
     assert triples_in(store, G1) == expected(B)
 
 
+def test_replace_graph_takes_a_set_of_triples_and_keeps_what_stays(store):
+    """Ingest hands stores a set of triples; a graph that keeps some triples, drops some
+    and gains some (with a literal that needs escaping) ends up exactly the new set."""
+    store.replace_graph(G1, A)
+    kept = next(t for t in A if t[1] == URIRef(EX + "reportsTo"))
+    new = {kept, (URIRef(EX + "d"), URIRef(EX + "name"), Literal("back\\slash, tab\t, ünïcode ☃"))} | set(B)
+    store.replace_graph(G1, new)
+    assert triples_in(store, G1) == {(s.n3(), p.n3(), o.n3()) for s, p, o in new}
+
+
 def test_replace_graph_is_idempotent(store):
     store.replace_graph(G1, A)
     store.replace_graph(G2, B)
