@@ -7,14 +7,14 @@ import re
 from datetime import date, timedelta
 
 _TAG = re.compile(r"</?(?:p|ul|ol|li|br|i|b|em|strong|span|div|u|sup|sub)\b[^>]*>", re.IGNORECASE)
-_SPACE = re.compile(r"\s+")
 
 
 def clean(text: str) -> str:
     """Drop stray HTML fragments and markdown bold, unescape entities, fold spaces."""
-    text = _TAG.sub(" ", text)
+    if "<" in text:  # most cells hold no markup: skip the regex for them
+        text = _TAG.sub(" ", text)
     text = html.unescape(text).replace("**", " ")
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split's whitespace is re's \s: the same folding, faster
 
 
 def paragraphs(text: str) -> list[str]:
