@@ -44,59 +44,123 @@ def ingest(a: dict) -> dict:
 
 def _timed(fn, budget: float, max_reps: int, min_reps: int = 3) -> list[float]:
     """Timings of `fn`: after one warm-up run (kept as a sample when it is slow, so slow
-    queries cost fewer runs), until `min_reps` samples, then up to `max_reps` or `budget` s."""
+    queries cost fewer runs), until `min_reps` samples, then up to `max_reps` or `budget` s.
+    A run slower than `budget` ends the sampling at the first sample: a query that takes
+    seconds is measured, not averaged for minutes."""
     t = time.perf_counter()
     fn()
     first = time.perf_counter() - t
     out: list[float] = [first] if first > budget / 2 else []
     start = time.perf_counter()
     while len(out) < min_reps or (len(out) < max_reps and time.perf_counter() - start < budget):
+        if out and out[-1] > budget:
+            break
         t = time.perf_counter()
         fn()
         out.append(time.perf_counter() - t)
     return out
 
 
-def queries(a: dict) -> dict:
-    """p50/p95 (ms) of every competency query on one engine over one N-Quads file."""
-    from govgraph.graph import queries as q
-    from govgraph.graph.sparql import select
+# Measured beside the competency queries: the pages an interactive user asks for where a
+# query lists the whole store, each at its largest (the paper, the entity with the most
+# evidence). (label, query, variable bound, SPARQL that picks its value)
+PAGES = [
+    ("evidence, one paper", "evidence", "document",
+     "PREFIX gg: <https://w3id.org/govgraph/ns#> SELECT ?v (COUNT(?ev) AS ?n) "
+     "WHERE { ?ev gg:document ?v } GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT 1"),
+    ("evidence, one entity", "evidence", "subject",
+     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> SELECT ?v (COUNT(?ev) AS ?n) "
+     "WHERE { ?ev rdf:subject ?v } GROUP BY ?v ORDER BY DESC(?n) ?v LIMIT 1"),
+]
 
-    engine, nq = a["engine"], a["nquads"]
-    t = time.perf_counter()
-    if engine == "embedded":
-        import pyoxigraph as ox
 
-        from govgraph.graph.store import OxigraphStore
+def _page_value(run_select, pick: str):
+    """The value a page binds (an IRI), or None when the tier has none."""
+    from rdflib import URIRef
 
-        store = OxigraphStore(Path(a["store"]), read_only=True)
-        run = lambda s: select(store, s)  # noqa: E731
-    elif engine == "server":
-        from govgraph.graph.remote import RemoteStore
+    rows = run_select(pick)
+    return URIRef(str(rows[0]["v"])) if rows else None
 
-        store = RemoteStore(a["url"] + "/query")
-        run = lambda s: select(store, s)  # noqa: E731
-    else:
+
+def _engine(a: dict):
+    """For one engine: run (a query to its whole answer), count (the rows of an answer) and
+    pick (rows as dicts, to choose the value a page binds)."""
+    if a["engine"] == "rdflib":
         from rdflib import Dataset
 
         ds = Dataset(default_union=True)
-        ds.parse(nq, format="nquads")
-        run = lambda s: list(ds.query(s))  # noqa: E731
-    load = time.perf_counter() - t
-    out = {"load_s": load, "queries": {}}
-    deadline = time.perf_counter() + a.get("total_budget", 1e9)
-    for name in q.names():
-        if time.perf_counter() > deadline:
-            out["queries"][name] = None
-            continue
-        sparql = q.load(name)
-        try:
-            xs = _timed(lambda: run(sparql), a["budget"], a["reps"], a.get("min_reps", 3))
-        except Exception as exc:  # noqa: BLE001 - a baseline engine that cannot run a query is reported
-            out["queries"][name] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
-            continue
-        out["queries"][name] = {"p50": statistics.median(xs) * 1e3, "p95": pct(xs, 0.95) * 1e3, "n": len(xs)}
-    return out
+        ds.parse(a["nquads"], format="nquads")
+        return (lambda s: list(ds.query(s))), len, (lambda s: [r.asdict() for r in ds.query(s)])
+    if a["engine"] == "embedded":
+        from govgraph.graph.store import OxigraphStore
+
+        store = OxigraphStore(Path(a["store"]), read_only=True)
+    else:
+        from govgraph.graph.remote import RemoteStore
+
+        store = RemoteStore(a["url"] + "/query", timeout_s=a.get("cap", 120))
+
+    def run(sparql: str) -> bytes:
+        return store.query(sparql).body
+
+    def count(body: bytes) -> int:
+        return len(json.loads(body)["results"]["bindings"])
+
+    def pick(sparql: str) -> list[dict]:
+        return [{k: v["value"] for k, v in b.items()} for b in json.loads(run(sparql))["results"]["bindings"]]
+
+    return run, count, pick
+
+
+def queries(a: dict) -> None:
+    """p50/p95 (ms) and rows of every competency query (and page) on one engine over one
+    N-Quads file, one JSON line per query as it finishes (run.py stops a query at its cap).
+
+    A query's time is the time to its whole answer as the engine gives it: SPARQL JSON
+    bytes from the embedded store and from the server (what /queries and /sparql send),
+    rows materialised from rdflib."""
+    from govgraph.graph import queries as q
+    from govgraph.graph.sparql import with_bindings
+
+    t = time.perf_counter()
+    run, count, pick = _engine(a)
+    _emit({"_load_s": time.perf_counter() - t})
+    todo = [(n, q.load(n)) for n in q.names()]
+    for label, name, var, choose in PAGES:
+        value = _page_value(pick, choose)
+        if value is not None:
+            todo.append((label, with_bindings(q.load(name), {var: value})))
+    skip = set(a.get("skip", []))
+    for label, sparql in todo:
+        if label not in skip:
+            _emit({"name": label, **_measure(run, count, sparql, a)})
+
+
+def _measure(run, count, sparql: str, a: dict) -> dict:
+    """One query's p50/p95 wall time, CPU p50 and rows (or the error an engine gives)."""
+    last: list = [None]
+    cpu: list[float] = []
+
+    def once() -> None:
+        # The CPU this process spends too: on cores other work shares, the part of the
+        # wall time that is the query's own (meaningless for the server engine).
+        c = time.process_time()
+        last[0] = run(sparql)
+        cpu.append(time.process_time() - c)
+
+    try:
+        xs = _timed(once, a["budget"], a["reps"], a.get("min_reps", 3))
+        rows = count(last[0])
+    except Exception as exc:  # noqa: BLE001 - a baseline engine that cannot run a query is reported
+        return {"error": f"{type(exc).__name__}: {exc}"[:200]}
+    return {"p50": statistics.median(xs) * 1e3, "p95": pct(xs, 0.95) * 1e3, "n": len(xs),
+            "cpu_p50": statistics.median(cpu[-len(xs):]) * 1e3, "rows": rows}
+
+
+def _emit(obj: dict) -> None:
+    """One result line, flushed at once (run.py reads them as they come)."""
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
 def load_embedded(a: dict) -> dict:
@@ -162,7 +226,7 @@ if __name__ == "__main__":
     import logging
 
     logging.disable(logging.WARNING)
-    result = STAGES[sys.argv[1]](json.loads(sys.argv[2]))
+    result = STAGES[sys.argv[1]](json.loads(sys.argv[2])) or {}
     # This process's own high-water RSS (VmHWM restarts at exec; ru_maxrss would not).
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith("VmHWM:"):

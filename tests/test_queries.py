@@ -99,3 +99,23 @@ def test_updates_are_recognised_with_prefixes_on_one_line() -> None:
     assert looks_like_update("PREFIX ex: <http://e/> INSERT DATA { ex:a ex:b ex:c }")
     assert looks_like_update("prefix ex: <http://e/>\n# why\nDELETE WHERE { ?s ?p ?o }")
     assert not looks_like_update("PREFIX ex: <http://e/> SELECT * WHERE { ?s ?p ?o }")
+
+
+def test_the_benchmark_region_gives_every_query_rows(tmp_path: Path) -> None:
+    """bench/generate.py's papers, read by the real pipeline, give rows to every competency
+    query and every kind of gap: a query with no rows in the benchmark measures nothing."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from generate import write_papers
+
+    from support import ingested
+
+    store = ingested(*write_papers(tmp_path / "papers", seed=20240611, councils=2))
+    empty = [name for name in queries.names() if not select(store, queries.load(name)).rows]
+    assert empty == []
+    kinds = {str(r["gap"]) for r in select(store, queries.load("gaps")).rows}
+    assert kinds == {"no-action", "no-outcome", "action-no-governance", "programme-no-governance",
+                     "body-no-reporting-line", "indicator-unowned"}
+    answers = {str(r["answer"]) for r in select(store, queries.load("unanswered")).rows}
+    assert answers == {"none", "incomplete"}
