@@ -140,6 +140,8 @@ class Emitter:
         g.add((self.doc, SKOS.prefLabel, Literal(title)))
         g.add((self.doc, GG.sourceFile, Literal(file_name)))
         g.add((self.doc, GG.lineCount, Literal(line_count)))
+        if self.ex.date is not None:  # the day the paper speaks for, and where it says so
+            self.fact(self.doc, DCTERMS.date, Literal(self.ex.date.value, datatype=XSD.date), self.ex.date.span)
 
     # -- records --------------------------------------------------------------
 

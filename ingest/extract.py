@@ -8,6 +8,7 @@ from collections import Counter
 import dataclasses
 
 from govgraph.ingest.cover import extract_reports
+from govgraph.ingest.dated import document_date
 from govgraph.ingest.indicators import extract_indicators
 from govgraph.ingest.strategy import extract_strategies
 from govgraph.ingest.programme import programme_records
@@ -47,6 +48,7 @@ def extract(src: Source) -> Extraction:
     read_by_plan = [(plan.title.span.first, max(a.span.last for a in plan.actions))] if plan is not None else []
     ex.records.extend(extract_strategies(src, read_by_plan))
     ex.records.extend(programme_records(src))
+    ex.date = document_date(src, ex.records)
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
     ex.abbreviations.extend(spelling_variants(src, names))
     if not ex.records and not people:

@@ -113,6 +113,7 @@ class Extraction:
     abbreviations: list[Abbreviation] = field(default_factory=list)
     people: list[Mention] = field(default_factory=list)
     diagnostics: list[str] = field(default_factory=list)
+    date: Cell | None = None  # the day the paper speaks for (ingest/dated.py)
 
 
 # -- meetings: agendas, minutes, report cover sheets ------------------------------
