@@ -288,8 +288,8 @@ def serve(store: str | None, update: str | None, host: str, port: int) -> None:
     else:
         st, token = hold_store(folder)
 
-    def views(view: str, focus: str | None, depth: int) -> str:
-        return render_view(st, view, focus=focus, depth=depth, base=settings.base, fmt="html").decode()
+    def views(view: str, focus: str | None, depth: int, as_at=None) -> str:
+        return render_view(st, view, focus=focus, depth=depth, base=settings.base, fmt="html", as_at=as_at).decode()
 
     if folder is None or token is None:
         app = create_app(settings, st, views=views)
@@ -335,15 +335,17 @@ def hold_store(folder: Path):
 @click.option("--depth", default=2, show_default=True, type=click.IntRange(1, 10))
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="File to write: .html (interactive, offline), .svg, .png or .pdf (print).")
+@click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Draw the graph as at a day (YYYY-MM-DD): only what papers dated on or before it state.")
 @guarded
-def viz(view: str, store: str | None, update: str | None, focus: str | None, depth: int, out: Path) -> None:
+def viz(view: str, store: str | None, update: str | None, focus: str | None, depth: int, out: Path, as_at) -> None:
     """Draw a view of the graph: governance, dependencies, or focus on one thing."""
     from govgraph.viz import write_view
 
     settings = settings_for(store, update)
     st = open_for(settings, read_only=True)
     try:
-        write_view(st, view, out, focus=focus, depth=depth, base=settings.base)
+        write_view(st, view, out, focus=focus, depth=depth, base=settings.base, as_at=as_at.date() if as_at else None)
     finally:
         st.close()
     click.echo(f"wrote {out}")

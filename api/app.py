@@ -14,6 +14,7 @@ embed and query.
 from __future__ import annotations
 
 import contextlib
+from datetime import date
 from importlib import resources
 from typing import Annotated, Callable
 
@@ -31,9 +32,9 @@ from govgraph.api.terms import Site
 from govgraph.graph.store import Store
 from govgraph.settings import Settings
 
-# (view, focus, depth) -> a self-contained HTML page. The CLI passes viz's renderer in,
-# so api never imports viz (the layers contract keeps them side by side).
-ViewRenderer = Callable[[str, "str | None", int], str]
+# (view, focus, depth, as_at) -> a self-contained HTML page. The CLI passes viz's
+# renderer in, so api never imports viz (the layers contract keeps them side by side).
+ViewRenderer = Callable[[str, "str | None", int, "date | None"], str]
 VIEWS = ("governance", "dependencies", "focus")
 
 # Views come from viz/ (pyvis): inline script and styles, nothing from another host.
@@ -199,13 +200,17 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         view: Annotated[str, Path(description="governance, dependencies or focus")],
         focus: Annotated[str | None, Query(description="Entity IRI, path or name to centre on.")] = None,
         depth: Annotated[int, Query(ge=0, le=6, description="Hops around the focus.")] = 2,
+        as_at: Annotated[str | None, Query(
+            pattern=rest.DAY, description="Draw the graph as at this day (YYYY-MM-DD): only what papers dated "
+            "on or before it state.", json_schema_extra={"format": "date"})] = None,
     ) -> HTMLResponse:
+        day = rest._day(as_at, "as_at")  # noqa: SLF001 - the one reading of a day the API has
         if view not in VIEWS:
             raise errors.ApiError(404, "not_found", f"no view {view!r} — choose one of: {', '.join(VIEWS)}")
         if view == "focus" and not focus:
             raise errors.ApiError(400, "bad_parameter", "the focus view needs ?focus=ENTITY")
         if views is not None:
-            html = executor.run(lambda: views(view, focus, depth))
+            html = executor.run(lambda: views(view, focus, depth, day))
             return HTMLResponse(html, headers={"Content-Security-Policy": CSP_VIEW, "X-Content-Type-Options": "nosniff"})
         if view == "focus":
             # Without the viz renderer, the entity's own neighbourhood drawing stands in.

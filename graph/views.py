@@ -1,8 +1,13 @@
-"""The subgraphs that views draw, computed with networkx from the store.
+"""The subgraphs that views draw, computed with networkx from what SPARQL selects.
 
-SPARQL (graph/rq/view_*.rq) selects entities, relations and evidence; networkx picks
-the part a view shows, ranks it into levels, and groups or trims it to a readable size.
-viz/ only renders the `View` this module returns: it never queries the store.
+Each view reads only what it draws (graph/viewdata.py: governance the bodies,
+organisations and programmes; dependencies the actions and what they lead to; focus a
+neighbourhood, one ring of relations at a time), then networkx picks, ranks, groups and
+trims it; passages are read last, for the nodes and relations left. viz/ only renders
+the `View` this module returns: it never queries the store.
+
+Every view can be drawn as at a day (`as_at`): only what papers dated on or before that
+day state (graph/viewdata.py says exactly how, memberships included).
 
 A view's `graph` is an `nx.MultiDiGraph` keyed by entity IRI. Node attributes: label,
 kind (body, organisation, programme, plan, theme, action, outcome, recommendation,
@@ -20,38 +25,18 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import networkx as nx
 from rapidfuzz import fuzz, process
 
 from govgraph.errors import QueryError
-from govgraph.graph.queries import internal
-from govgraph.graph.sparql import select
 from govgraph.graph.store import Store
+from govgraph.graph.viewdata import CLASS_KIND, GG, Key, Passage, Reader, as_day, dedupe
 
-GG = "https://w3id.org/govgraph/ns#"
 VIEWS = ("governance", "dependencies", "focus")
 DEFAULT_LIMIT = 600
 
-# Most specific first: an entity typed Board and Body is a Board.
-CLASS_KIND: dict[str, tuple[str, str]] = {
-    f"{GG}Board": ("body", "Board"), f"{GG}Committee": ("body", "Committee"),
-    f"{GG}Forum": ("body", "Forum"), f"{GG}Group": ("body", "Group"),
-    f"{GG}Partnership": ("body", "Partnership"), f"{GG}Body": ("body", "Body"),
-    f"{GG}Organisation": ("organisation", "Organisation"),
-    f"{GG}Workstream": ("programme", "Workstream"), f"{GG}Scheme": ("programme", "Scheme"),
-    f"{GG}Project": ("programme", "Project"), f"{GG}Programme": ("programme", "Programme"),
-    f"{GG}Plan": ("plan", "Plan"), f"{GG}Framework": ("plan", "Framework"),
-    f"{GG}Strategy": ("plan", "Strategy"), f"{GG}Theme": ("theme", "Theme"),
-    f"{GG}Action": ("action", "Action"), f"{GG}Outcome": ("outcome", "Outcome"),
-    f"{GG}Priority": ("outcome", "Priority"), f"{GG}Objective": ("outcome", "Objective"),
-    f"{GG}Recommendation": ("recommendation", "Recommendation"),
-    f"{GG}Indicator": ("indicator", "Indicator"),
-    "http://xmlns.com/foaf/0.1/Person": ("person", "Person"),
-}
-# When an IRI carries classes of two kinds, the more specific role wins.
-KIND_ORDER = ["action", "theme", "plan", "body", "programme", "organisation", "outcome",
-              "recommendation", "indicator", "person"]
 GOVERNING = {"body", "organisation", "programme"}
 FOCUSABLE = ["body", "person", "programme", "action", "organisation", "theme", "plan"]
 
@@ -66,21 +51,12 @@ RELATION_LABEL = {
 }
 # child -> parent relations, as drawn: the arrow points up the chain.
 UPWARD = {"reportsTo", "accountableTo", "partOf", "governedBy", "reportsOnPlan"}
+GOVERNANCE_RELATIONS = {"reportsTo", "accountableTo", "oversees", "partOf", "governedBy"}
+AIMS = ("aimsAt", "hasPriority", "hasObjective")
 
 
-@dataclass(frozen=True)
-class Passage:
-    """Where a paper states something: file, lines and the words it uses."""
-
-    document: str
-    file: str
-    start: int
-    end: int
-    quote: str
-
-    def cite(self) -> str:
-        lines = f"line {self.start}" if self.start == self.end else f"lines {self.start}–{self.end}"
-        return f"{self.file or self.document}, {lines}"
+def _classes(kinds: set[str]) -> list[str]:
+    return [c for c, (k, _sub) in CLASS_KIND.items() if k in kinds]
 
 
 @dataclass
@@ -94,226 +70,234 @@ class View:
     documents: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     focus: list[str] = field(default_factory=list)
+    as_at: date | None = None
 
 
-def _local(iri: str) -> str:
-    return re.split(r"[#/]", iri)[-1]
+class _Draft:
+    """A view being built: its graph, and the stated relations each drawn edge cites
+    (their passages are read only for the edges left after trimming)."""
+
+    def __init__(self, reader: Reader) -> None:
+        self.r = reader
+        self.g = nx.MultiDiGraph()
+        self.cites: dict[tuple[str, str, str], set[Key]] = defaultdict(set)
+
+    def node(self, iri: str) -> None:
+        if iri in self.g:
+            return
+        n = self.r.nodes[iri]
+        self.g.add_node(iri, label=n["label"], kind=n["kind"], subkind=n["subkind"], status=n.get("status"),
+                        identifier=n.get("ident"), due=n.get("due"), level=None, evidence=[], bodies=[], themes=[])
+
+    def edge(self, s: str, rel: str, o: str, *, stated: Key | None = None, derived: bool = False,
+             via: list[Key] = ()) -> None:
+        """Draw s -rel-> o (again: its count goes up), citing `stated` (by default the
+        relation itself, unless derived) and the relations it was derived `via`."""
+        self.node(s)
+        self.node(o)
+        cites = self.cites[(s, o, rel)]
+        cites.update(via)
+        if not derived:
+            cites.add(stated or (s, rel, o))
+        if self.g.has_edge(s, o, key=rel):
+            self.g.edges[s, o, rel]["count"] += 1
+            return
+        self.g.add_edge(s, o, key=rel, label=RELATION_LABEL.get(rel, rel), derived=derived, count=1, evidence=[])
+
+    def view(self, name: str, title: str, direction: str | None, focus: list[str] | None = None) -> View:
+        r = self.r
+        papers, undated = r.documents()
+        v = View(name, title, self.g, direction, papers, focus=focus or [], as_at=r.as_at)
+        if r.as_at is not None:
+            v.title = f"{title}, as at {r.day}"
+            v.notes.append(f"As at {r.day}: what {len(papers)} paper{'s' * (len(papers) != 1)} dated on or "
+                           f"before then state{'s' * (len(papers) == 1)}.")
+            if undated:
+                one = len(undated) == 1
+                v.notes.append(f"{len(undated)} paper{'s' * (not one)} give{'s' * one} no date and "
+                               f"{'is' if one else 'are'} left out: {', '.join(undated[:4])}"
+                               f"{f' and {len(undated) - 4} more' if len(undated) > 4 else ''}.")
+        return v
+
+    def finish(self, view: View) -> View:
+        """Read and attach the passages of what the (trimmed) view still draws."""
+        g, r = view.graph, self.r
+        drawn = [(self.cites[(s, o, k)], data) for s, o, k, data in g.edges(keys=True, data=True)
+                 if (s, o, k) in self.cites]  # a group of actions cites nothing itself
+        r.passages({n for n in g if n in r.nodes} | {key[0] for keys, _d in drawn for key in keys})
+        for n, data in g.nodes(data=True):
+            if n in r.nodes:
+                data["evidence"] = r.about(n)
+        for keys, data in drawn:
+            data["evidence"] = dedupe(p for key in keys for p in r.evidence(key))
+        return view
 
 
-@dataclass
-class Corpus:
-    """Everything views select from, read once per view."""
-
-    nodes: dict[str, dict]
-    edges: list[tuple[str, str, str]]  # (source, relation, target) as stated
-    evidence: dict[tuple[str, str, str], list[Passage]]
-    documents: list[str]
-    about: dict[str, list[Passage]] = field(default_factory=dict)  # an entity's own passages
-
-    def node_evidence(self, iri: str) -> list[Passage]:
-        return _dedupe(self.about.get(iri, []))
-
-
-def _dedupe(passages: list[Passage]) -> list[Passage]:
-    seen, out = set(), []
-    for p in sorted(passages, key=lambda p: (p.file, p.start, p.end, p.quote)):
-        key = (p.file, p.start, p.end)
-        if key not in seen:
-            seen.add(key)
-            out.append(p)
-    return out
-
-
-def load_corpus(store: Store) -> Corpus:
-    nodes: dict[str, dict] = {}
-    classes: dict[str, set[str]] = defaultdict(set)
-    for row in select(store, internal("view_nodes")).rows:
-        iri = str(row["e"])
-        classes[iri].add(str(row["cls"]))
-        n = nodes.setdefault(iri, {"labels": set()})
-        if "label" in row:
-            n["labels"].add(" ".join(str(row["label"]).split()))
-        for key in ("ident", "due"):
-            if key in row:
-                n[key] = str(row[key])
-        if "status" in row:
-            n["status"] = _local(str(row["status"]))
-    for iri, n in nodes.items():
-        kinds = [CLASS_KIND[c] for c in CLASS_KIND if c in classes[iri]]
-        kind = min((k for k, _ in kinds), key=KIND_ORDER.index)
-        n["kind"] = kind
-        n["subkind"] = next(sub for k, sub in kinds if k == kind)
-        labels = sorted(n.pop("labels"), key=lambda s: (len(s), s))
-        n["label"] = labels[0] if labels else n.get("ident") or _local(iri)
-        if kind == "action" and n.get("ident") and not n["label"].startswith(n["ident"]):
-            n["label"] = f"{n['ident']} {n['label']}"
-        if kind == "action":
-            n.setdefault("status", "unknown")
-    edges = []
-    for row in select(store, internal("view_edges")).rows:
-        s, p, o = str(row["s"]), _local(str(row["p"])), str(row["o"])
-        if s in nodes and o in nodes:
-            edges.append((s, p, o))
-    evidence: dict[tuple[str, str, str], list[Passage]] = defaultdict(list)
-    documents: set[str] = set()
-    for row in select(store, internal("view_evidence")).rows:
-        s = str(row["s"])
-        file = str(row.get("file", "")) or _local(str(row["doc"]))
-        passage = Passage(str(row["doc"]), file, int(row["start"]), int(row["end"]),
-                          " ".join(str(row.get("quote", "")).split()))
-        evidence[(s, _local(str(row["p"])), str(row["o"]))].append(passage)
-        documents.add(file)
-    about: dict[str, list[Passage]] = defaultdict(list)
-    for (s, p, _o), passages in evidence.items():
-        if p in ("type", "prefLabel", "status"):
-            about[s].extend(passages)
-    return Corpus(nodes, sorted(set(edges)), dict(evidence), sorted(documents), dict(about))
-
-
-def _add_node(g: nx.MultiDiGraph, corpus: Corpus, iri: str) -> None:
-    if iri in g:
-        return
-    n = corpus.nodes[iri]
-    g.add_node(iri, label=n["label"], kind=n["kind"], subkind=n["subkind"],
-               status=n.get("status"), identifier=n.get("ident"), due=n.get("due"),
-               level=None, evidence=corpus.node_evidence(iri), bodies=[], themes=[])
-
-
-def _add_edge(g: nx.MultiDiGraph, corpus: Corpus, s: str, rel: str, o: str, *,
-              stated: tuple[str, str, str] | None = None, derived: bool = False,
-              via: list[Passage] | None = None) -> None:
-    _add_node(g, corpus, s)
-    _add_node(g, corpus, o)
-    passages = list(corpus.evidence.get(stated or (s, rel, o), [])) + list(via or [])
-    if g.has_edge(s, o, key=rel):
-        data = g.edges[s, o, rel]
-        data["count"] += 1
-        data["evidence"] = _dedupe(data["evidence"] + passages)
-        return
-    g.add_edge(s, o, key=rel, label=RELATION_LABEL.get(rel, rel), derived=derived, count=1,
-               evidence=_dedupe(passages))
+def _present(r: Reader, candidates: set[str], edges: list[tuple[str, str]]) -> set[str]:
+    """As at a day: the candidates a dated paper names or a relation that holds reaches."""
+    if r.as_at is None:
+        return candidates
+    reached = {e for pair in edges for e in pair}
+    rest = candidates - reached
+    r.dated(rest)
+    return (candidates & reached) | {c for c in rest if r.named(c)}
 
 
 # ---------------------------------------------------------------- the three views
 
 
-def plan_reporting(store: Store, corpus: Corpus) -> list[tuple[str, str, list[Passage]]]:
-    """(lead, governing body, passages) for each theme or action a lead reports on: the
-    relation no paper states as "X reports to Y" but every plan implies."""
-    out = []
-    for row in select(store, internal("view_plan_reporting")).rows:
-        lead, parent, via = str(row["lead"]), str(row["parent"]), str(row["via"])
-        if lead in corpus.nodes and parent in corpus.nodes:
-            passages = corpus.evidence.get((via, "ledBy", lead), []) + corpus.evidence.get(
-                (via, _local(str(row["viaRel"])), parent), [])
-            out.append((lead, parent, passages))
-    return out
-
-
-def governance(store: Store, corpus: Corpus | None = None) -> View:
-    """Bodies, organisations and programmes, and who reports to whom, top body first."""
-    corpus = corpus or load_corpus(store)
-    g = nx.MultiDiGraph()
-    for iri, n in corpus.nodes.items():
-        if n["kind"] in GOVERNING:
-            _add_node(g, corpus, iri)
-    for s, p, o in corpus.edges:
-        if s in g and o in g and p in {"reportsTo", "accountableTo", "oversees", "partOf", "governedBy"}:
-            _add_edge(g, corpus, s, p, o)
-    stated = {(s, o) for s, o, _ in g.edges(keys=True)} | {(o, s) for s, o, _ in g.edges(keys=True)}
-    for lead, parent, passages in plan_reporting(store, corpus):
-        if lead in g and parent in g and (lead, parent) not in stated:
-            _add_edge(g, corpus, lead, "reportsOnPlan", parent, derived=True, via=passages)
+def _governance(r: Reader) -> tuple[_Draft, View]:
+    d = _Draft(r)
+    candidates = {n for n in r.of_classes(_classes(GOVERNING)) if r.nodes[n]["kind"] in GOVERNING}
+    stated = [k for k in r.edges_from(candidates, GOVERNANCE_RELATIONS) if k[2] in candidates]
+    derived = [row for row in r.plan_reporting() if row[0] in candidates and row[1] in candidates]
+    for n in sorted(_present(r, candidates, [(s, o) for s, _p, o in stated] + [row[:2] for row in derived])):
+        d.node(n)
+    g = d.g
+    for s, p, o in stated:
+        d.edge(s, p, o)
+    pairs = {(s, o) for s, o, _ in g.edges(keys=True)} | {(o, s) for s, o, _ in g.edges(keys=True)}
+    for lead, parent, via in derived:
+        if (lead, parent) not in pairs:
+            d.edge(lead, "reportsOnPlan", parent, derived=True, via=via)
     _rank_upward(g)
     for iri in g:
         g.nodes[iri]["bodies"] = sorted({iri, *g.successors(iri), *g.predecessors(iri)})
-    return View("governance", "Governance: who reports to whom", g, "UD", corpus.documents)
+    return d, d.view("governance", "Governance: who reports to whom", "UD")
 
 
-def dependencies(store: Store, corpus: Corpus | None = None) -> View:
+def _dependencies(r: Reader) -> tuple[_Draft, View]:
     """Actions -> theme -> plan; actions -> governance body -> up the chain; -> outcomes."""
-    corpus = corpus or load_corpus(store)
-    g = nx.MultiDiGraph()
-    by_source: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for s, p, o in corpus.edges:
-        by_source[s].append((p, o))
-    chain = nx.DiGraph()
-    for s, p, o in corpus.edges:
-        if p in {"reportsTo", "accountableTo", "partOf"} or (p == "governedBy" and corpus.nodes[s]["kind"] != "action"):
-            chain.add_edge(s, o, rel=p)
-        elif p == "oversees":
-            chain.add_edge(o, s, rel=p)
-    for a, n in sorted(corpus.nodes.items()):
-        if n["kind"] != "action":
-            continue
-        _add_node(g, corpus, a)
+    d = _Draft(r)
+    g = d.g
+    actions = {a for a in r.of_classes([f"{GG}Action"]) if r.nodes[a]["kind"] == "action"}
+    by_source: dict[str, list[Key]] = defaultdict(list)
+    for k in r.edges_from(actions, ("theme", "inPlan", "governedBy", "serves", *AIMS)):
+        by_source[k[0]].append(k)
+    for a in sorted(_present(r, actions, [(s, o) for s, _p, o in (k for ks in by_source.values() for k in ks)])):
+        d.node(a)
         rels = by_source[a]
-        has_theme = any(p == "theme" for p, _ in rels)
-        for p, o in rels:
-            kind = corpus.nodes[o]["kind"]
+        has_theme = any(p == "theme" for _s, p, _o in rels)
+        for _s, p, o in rels:
+            kind = r.nodes[o]["kind"]
             if p == "theme" or (p == "inPlan" and not has_theme):
-                _add_edge(g, corpus, a, p, o)
+                d.edge(a, p, o)
             elif p == "governedBy" and kind in GOVERNING:
-                _add_edge(g, corpus, a, p, o)
+                d.edge(a, p, o)
             elif p == "serves" and kind in ("outcome", "plan"):
-                _add_edge(g, corpus, a, p, o)
-    themes = [t for t in g if g.nodes[t]["kind"] == "theme"]
-    for s, p, o in corpus.edges:
-        if p == "hasTheme" and o in themes:
-            _add_edge(g, corpus, o, "themeOf", s, stated=(s, p, o))
-        elif p in ("aimsAt", "hasPriority", "hasObjective") and s in g and corpus.nodes[o]["kind"] == "outcome":
-            _add_edge(g, corpus, s, p, o)
-    governing = [b for b in g if g.nodes[b]["kind"] in GOVERNING]
-    for b in governing:
+                d.edge(a, p, o)
+    themes = {t for t in g if g.nodes[t]["kind"] == "theme"}
+    into_themes = r.edges_to(themes, ("hasTheme",))
+    # Sources of aims: what the view has, and the plans the themes bring in, in the
+    # order the relations sort (a plan counts once its theme has brought it in).
+    sources = (set(g) | {s for s, _p, _o in into_themes}) - actions
+    aims = r.edges_from(sources, AIMS) + [k for a in actions for k in by_source[a] if k[1] in AIMS]
+    for s, p, o in sorted(set(into_themes) | set(aims)):
+        if p == "hasTheme":
+            d.edge(o, "themeOf", s, stated=(s, p, o))
+        elif s in g and r.nodes[o]["kind"] == "outcome":
+            d.edge(s, p, o)
+    chain = _chain(r, [b for b in g if g.nodes[b]["kind"] in GOVERNING])
+    for b in [b for b in g if g.nodes[b]["kind"] in GOVERNING]:
         if b in chain:
             for child, parent in nx.bfs_edges(chain, b):
                 rel = chain.edges[child, parent]["rel"]
                 if rel == "oversees":
-                    _add_edge(g, corpus, parent, rel, child)
+                    d.edge(parent, rel, child)
                 else:
-                    _add_edge(g, corpus, child, rel, parent)
+                    d.edge(child, rel, parent)
     _rank_dependencies(g)
     _tag_filters(g)
-    return View("dependencies", "Dependencies: actions to boards and outcomes", g, "LR", corpus.documents)
+    return d, d.view("dependencies", "Dependencies: actions to boards and outcomes", "LR")
 
 
-def focus(store: Store, name_or_iri: str, depth: int = 2, corpus: Corpus | None = None) -> View:
+def _chain(r: Reader, start: list[str]) -> nx.DiGraph:
+    """The governance chain above `start`, child -> parent, read one step up at a time:
+    reports to, accountable to, part of, governed by (but an action's), and oversees
+    reversed. Built in the order the relations sort, so the last of two relations
+    between one pair names the step."""
+    found: set[Key] = set()
+    seen: set[str] = set()
+    frontier = set(start)
+    while frontier:
+        seen |= frontier
+        up = {k for k in r.edges_from(frontier, ("reportsTo", "accountableTo", "partOf", "governedBy"))
+              if k[1] != "governedBy" or r.nodes[k[0]]["kind"] != "action"}
+        over = set(r.edges_to(frontier, ("oversees",)))
+        found |= up | over
+        frontier = ({o for _s, _p, o in up} | {s for s, _p, _o in over}) - seen
+    chain = nx.DiGraph()
+    for s, p, o in sorted(found):
+        if p == "oversees":
+            chain.add_edge(o, s, rel=p)
+        else:
+            chain.add_edge(s, o, rel=p)
+    return chain
+
+
+def _focus(r: Reader, name_or_iri: str, depth: int) -> tuple[_Draft, View]:
     """Everything within `depth` relations of an entity, whichever way they point."""
     if depth < 1:
         raise QueryError(f"--depth must be 1 or more (got {depth}) — try --depth 2")
-    corpus = corpus or load_corpus(store)
-    centres = resolve_focus(corpus, name_or_iri)
-    full = nx.MultiDiGraph()
-    for s, p, o in corpus.edges:
-        full.add_edge(s, o, key=p)
-    inferred: dict[tuple[str, str], list[Passage]] = defaultdict(list)
-    for lead, parent, passages in plan_reporting(store, corpus):
-        if not full.has_edge(lead, parent) and not full.has_edge(parent, lead):
-            inferred[(lead, parent)].extend(passages)
-    for lead, parent in inferred:
-        full.add_edge(lead, parent, key="reportsOnPlan")
-    und = full.to_undirected(as_view=True)
-    dist: dict[str, int] = {}
-    for c in centres:
-        reach = nx.single_source_shortest_path_length(und, c, cutoff=depth) if c in und else {c: 0}
-        for n, d in reach.items():
-            dist[n] = min(d, dist.get(n, depth + 1))
-    g = nx.MultiDiGraph()
+    centres = resolve_focus(r, name_or_iri)
+    dist = {c: 0 for c in centres}
+    stated: set[Key] = set()
+    derived: list[tuple[str, str, list[Key]]] = []
+    ring = set(centres)
+    for level in range(depth + 1):
+        if level < depth:  # every relation of the ring, to find the next ring
+            found = (r.edges_from(ring) + r.edges_to(ring) + r.memberships("person", ring)
+                     + r.memberships("org", ring))
+            rows = r.plan_reporting("lead", ring) + r.plan_reporting("parent", ring)
+        else:  # the outer ring: only the relations between its own members are left to read
+            found = r.edges_from(ring) + r.memberships("person", ring)
+            rows = r.plan_reporting("lead", ring)
+        stated.update(found)
+        derived += rows
+        if level == depth:
+            break
+        ring = ({e for s, _p, o in found for e in (s, o)} | {e for lead, parent, _v in rows for e in (lead, parent)}) - dist.keys()
+        for n in ring:
+            dist[n] = level + 1
+    linked = {(s, o) for s, _p, o in stated} | {(o, s) for s, _p, o in stated}
+    inferred: dict[tuple[str, str], list[Key]] = defaultdict(list)
+    for lead, parent, via in derived:
+        if lead in dist and parent in dist and (lead, parent) not in linked:
+            inferred[(lead, parent)] += via
+    d = _Draft(r)
+    g = d.g
     for n in sorted(dist, key=lambda n: (dist[n], n)):
-        _add_node(g, corpus, n)
+        d.node(n)
         g.nodes[n]["distance"] = dist[n]
-    for s, o, p in full.subgraph(dist).edges(keys=True):
-        if p == "reportsOnPlan":
-            _add_edge(g, corpus, s, p, o, derived=True, via=inferred[(s, o)])
-        else:
-            _add_edge(g, corpus, s, p, o)
+    for s, p, o in sorted(stated):
+        if s in dist and o in dist:
+            d.edge(s, p, o)
+    for (lead, parent), via in sorted(inferred.items()):
+        d.edge(lead, "reportsOnPlan", parent, derived=True, via=sorted(set(via)))
     _tag_filters(g)
-    label = corpus.nodes[centres[0]]["label"]
-    view = View("focus", f"Within {depth} step{'s' * (depth > 1)} of {label}", g, None,
-                corpus.documents, focus=centres)
+    label = r.nodes[centres[0]]["label"]
+    view = d.view("focus", f"Within {depth} step{'s' * (depth > 1)} of {label}", None, focus=centres)
     if len(centres) > 1:
         view.notes.append(f"{len(centres)} entities are called {label!r}; the view centres on all of them.")
-    return view
+    return d, view
+
+
+def governance(store: Store, *, as_at: date | str | None = None) -> View:
+    """Bodies, organisations and programmes, and who reports to whom, top body first."""
+    d, v = _governance(Reader(store, as_day(as_at)))
+    return d.finish(v)
+
+
+def dependencies(store: Store, *, as_at: date | str | None = None) -> View:
+    """Actions -> theme -> plan; actions -> governance body -> up the chain; -> outcomes."""
+    d, v = _dependencies(Reader(store, as_day(as_at)))
+    return d.finish(v)
+
+
+def focus(store: Store, name_or_iri: str, depth: int = 2, *, as_at: date | str | None = None) -> View:
+    """Everything within `depth` relations of an entity, whichever way they point."""
+    d, v = _focus(Reader(store, as_day(as_at)), name_or_iri, depth)
+    return d.finish(v)
 
 
 # ---------------------------------------------------------------- focus names
@@ -323,7 +307,18 @@ def _norm(text: str) -> str:
     return " ".join(re.sub(r"[^\w&]+", " ", text.casefold()).split())
 
 
-def resolve_focus(corpus: Corpus, name_or_iri: str) -> list[str]:
+def _called(r: Reader, iris: set[str], wanted: str) -> list[str]:
+    out = []
+    for iri in iris:
+        n = r.nodes[iri]
+        if n["kind"] in FOCUSABLE and wanted in (
+                _norm(n["label"]), _norm(n.get("ident") or "\0"),
+                _norm(re.sub(r"^\S+\s", "", n["label"])) if n["kind"] == "action" else "\0"):
+            out.append(iri)
+    return out
+
+
+def resolve_focus(r: Reader, name_or_iri: str) -> list[str]:
     """The entities a --focus names: an IRI, or a label (exact, ignoring case and spacing).
     Several entities of one kind may share a label (the same action in two versions of a
     plan): all of them are returned. Raises QueryError saying what to give instead."""
@@ -331,20 +326,26 @@ def resolve_focus(corpus: Corpus, name_or_iri: str) -> list[str]:
     if not text:
         raise QueryError("--focus is empty — give the label or IRI of a body, person, programme or action")
     if text.startswith(("http://", "https://", "urn:")):
-        if text in corpus.nodes:
+        if re.fullmatch(r'[^<>"{}|^`\\\s]+', text) and r.entities([text]):
             return [text]
         raise QueryError(f"no entity in the store has the IRI <{text}> — check the IRI, or give a label instead")
     wanted = _norm(text)
-    hits = [iri for iri, n in corpus.nodes.items() if n["kind"] in FOCUSABLE
-            and wanted in (_norm(n["label"]), _norm(n.get("ident") or "\0"),
-                           _norm(re.sub(r"^\S+\s", "", n["label"])) if n["kind"] == "action" else "\0")]
-    kinds = {corpus.nodes[h]["kind"] for h in hits}
+    # The store is asked only for names containing the longest word given; the whole
+    # set is read only when that finds nothing (a word casefold and LCASE read apart).
+    token = max(wanted.split(), key=len, default="")
+    classes = _classes(set(FOCUSABLE))
+    hits = _called(r, r.named_like(classes, token), wanted) if token.isascii() and token else []
+    everyone: set[str] | None = None
+    if not hits:
+        everyone = r.of_classes(classes)
+        hits = _called(r, everyone, wanted)
+    kinds = {r.nodes[h]["kind"] for h in hits}
     if len(kinds) == 1:
         return sorted(hits)
     if len(kinds) > 1:
-        listed = "; ".join(f"{corpus.nodes[h]['subkind']} <{h}>" for h in sorted(hits)[:6])
+        listed = "; ".join(f"{r.nodes[h]['subkind']} <{h}>" for h in sorted(hits)[:6])
         raise QueryError(f"--focus {text!r} names several kinds of thing ({listed}) — give one IRI")
-    choices = {iri: n["label"] for iri, n in corpus.nodes.items() if n["kind"] in FOCUSABLE}
+    choices = {iri: r.nodes[iri]["label"] for iri in sorted(everyone or ()) if r.nodes[iri]["kind"] in FOCUSABLE}
     near = process.extract(text, choices, scorer=fuzz.WRatio, limit=3, score_cutoff=80)
     hint = "; did you mean " + " or ".join(repr(label) for label, _s, _k in near) if near else ""
     raise QueryError(
@@ -421,9 +422,9 @@ def fit(view: View, limit: int) -> View:
             d = g.nodes[n]
             linked = g.degree(n) > 0
             return (d.get("distance", 0), not linked, d["level"] or 0, -g.degree(n), d["label"], n)
-        keep = sorted(g, key=order)[:limit]
-        dropped = g.number_of_nodes() - len(keep)
-        view.graph = g = g.subgraph(keep).copy()
+        drop = sorted(g, key=order)[limit:]
+        g.remove_nodes_from(drop)  # in place: copying a subgraph view costs more than the view
+        dropped = len(drop)
         view.notes.append(f"{dropped} more entities are not shown; use a focus view to see them.")
     return view
 
@@ -464,22 +465,24 @@ def _worst(statuses: Counter) -> str:
 
 
 def build(store: Store, view: str, *, focus_on: str | None = None, depth: int = 2,
-          limit: int = DEFAULT_LIMIT) -> View:
-    """The named view, trimmed to `limit` nodes."""
+          limit: int = DEFAULT_LIMIT, as_at: date | str | None = None) -> View:
+    """The named view (as at a day, if given), trimmed to `limit` nodes."""
     if view not in VIEWS:
         raise QueryError(f"no view named {view!r} — choose one of: {', '.join(VIEWS)}")
+    r = Reader(store, as_day(as_at))
     if view == "focus":
         if not focus_on:
             raise QueryError("the focus view needs --focus NAME_OR_IRI (a body, person, programme or action)")
-        v = focus(store, focus_on, depth)
+        d, v = _focus(r, focus_on, depth)
     elif view == "governance":
-        v = governance(store)
+        d, v = _governance(r)
     else:
-        v = dependencies(store)
+        d, v = _dependencies(r)
     if v.graph.number_of_nodes() == 0:
-        v.notes.append("The store holds nothing this view draws yet — ingest some papers first.")
-    return fit(v, limit)
+        v.notes.append("The store holds nothing this view draws yet — ingest some papers first."
+                       if r.as_at is None else f"No paper dated on or before {r.day} states anything this view draws.")
+    return d.finish(fit(v, limit))
 
 
 __all__ = ["VIEWS", "View", "Passage", "build", "governance", "dependencies", "focus",
-           "resolve_focus", "fit", "load_corpus"]
+           "resolve_focus", "fit"]

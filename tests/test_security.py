@@ -45,8 +45,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> OxigraphStore:
 def client(hostile: OxigraphStore) -> TestClient:
     settings = Settings(store=":memory:", base=BASE)
 
-    def views(view: str, focus: str | None, depth: int) -> str:
-        return render_view(hostile, view, focus=focus, depth=depth, base=BASE, fmt="html").decode()
+    def views(view: str, focus: str | None, depth: int, as_at=None) -> str:
+        return render_view(hostile, view, focus=focus, depth=depth, base=BASE, fmt="html", as_at=as_at).decode()
 
     return TestClient(create_app(settings, hostile, views=views))
 

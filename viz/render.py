@@ -63,20 +63,22 @@ def caption_for(view: graph_views.View) -> str:
     docs = view.documents
     shown = ", ".join(docs[:4]) + (f" and {len(docs) - 4} more" if len(docs) > 4 else "")
     g = view.graph
-    return (f"{g.number_of_nodes()} entities, {g.number_of_edges()} relations · "
+    at = f"as at {view.as_at.isoformat()} · " if view.as_at else ""
+    return (f"{at}{g.number_of_nodes()} entities, {g.number_of_edges()} relations · "
             f"source: papers {shown or '(none ingested)'}")
 
 
 def render_view(store: Store, view: str, *, focus: str | None = None, depth: int = 2, base: str,
                 fmt: str = "html", title: str | None = None, limit: int | None = None,
-                date: str | None = None) -> bytes:
-    """A view as bytes in `fmt`. Raises a GovGraphError subclass for a user's error
-    (unknown view or format, a focus that names nothing, Graphviz missing)."""
+                date: str | None = None, as_at: _date | None = None) -> bytes:
+    """A view as bytes in `fmt`, drawn as at a day if `as_at` is given (only what papers
+    dated by then state). Raises a GovGraphError subclass for a user's error (unknown
+    view or format, a focus that names nothing, Graphviz missing)."""
     if fmt not in FORMATS:
         raise GovGraphError(f"no view format {fmt!r} — choose one of: {', '.join(FORMATS)}")
     if limit is None:
         limit = PRINT_LIMIT if fmt in printing.FORMATS else SCREEN_LIMIT
-    v = graph_views.build(store, view, focus_on=_focus_arg(focus, base), depth=depth, limit=limit)
+    v = graph_views.build(store, view, focus_on=_focus_arg(focus, base), depth=depth, limit=limit, as_at=as_at)
     heading = title or v.title
     caption = caption_for(v)
     day = date or _date.today().isoformat()
@@ -111,9 +113,9 @@ def write_atomic(out: Path, data: bytes) -> None:
 
 
 def write_view(store: Store, view: str, out: Path, *, focus: str | None = None, depth: int = 2,
-               base: str, title: str | None = None, limit: int | None = None) -> None:
+               base: str, title: str | None = None, limit: int | None = None, as_at: _date | None = None) -> None:
     """Render a view in the format its suffix names and write it atomically."""
     out = Path(out)
     fmt = format_for(out)
     write_atomic(out, render_view(store, view, focus=focus, depth=depth, base=base, fmt=fmt,
-                                  title=title, limit=limit))
+                                  title=title, limit=limit, as_at=as_at))

@@ -25,7 +25,9 @@ def _evidence(passages) -> str:
 def relation_rows(view: View) -> list[dict[str, str]]:
     g = view.graph
     rows = []
-    for s, o, _k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (g.nodes[e[0]]["label"], e[2], g.nodes[e[1]]["label"])):
+    # Ties in label fall back to the IRIs, so the rows never depend on the graph's order.
+    for s, o, _k, d in sorted(g.edges(keys=True, data=True),
+                              key=lambda e: (g.nodes[e[0]]["label"], e[2], g.nodes[e[1]]["label"], e[0], e[1])):
         a, b = g.nodes[s], g.nodes[o]
         rows.append({
             "from": a["label"], "from_kind": a["subkind"], "from_status": status_label(a.get("status")),
@@ -34,7 +36,7 @@ def relation_rows(view: View) -> list[dict[str, str]]:
             "count": str(d["count"]), "evidence": _evidence(d["evidence"]),
             "from_iri": s if "#actions" not in s else "", "to_iri": o if "#actions" not in o else "",
         })
-    for n, a in sorted(g.nodes(data=True), key=lambda x: x[1]["label"]):
+    for n, a in sorted(g.nodes(data=True), key=lambda x: (x[1]["label"], x[0])):
         if g.degree(n) == 0:
             rows.append({**{c: "" for c in COLUMNS}, "from": a["label"], "from_kind": a["subkind"],
                          "from_status": status_label(a.get("status")),
@@ -60,7 +62,8 @@ def _link(label: str, iri: str) -> str:
 
 def html_table(view: View, title: str, caption: str) -> str:
     g = view.graph
-    ents = sorted(g.nodes(data=True), key=lambda x: (x[1]["level"] if x[1]["level"] is not None else 0, x[1]["kind"], x[1]["label"]))
+    ents = sorted(g.nodes(data=True), key=lambda x: (x[1]["level"] if x[1]["level"] is not None else 0, x[1]["kind"],
+                                                     x[1]["label"], x[0]))
     ent_rows = "\n".join(
         "<tr><th scope=\"row\">{}</th><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>".format(
             _link(d["label"], n), escape(d["subkind"]), escape(status_label(d.get("status"))),
