@@ -158,12 +158,12 @@ def write_table(columns: list[str], rows: list[list[str]], fmt: str) -> str:
 @update_option
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--as-at", "as_at", type=click.DateTime(["%Y-%m-%d"]), default=None,
-              help="The day to answer as at (YYYY-MM-DD; default today), for queries that use ?asAt, e.g. overdue.")
+              help="The day to answer as at (YYYY-MM-DD), for queries that use ?asAt: overdue (default today), "
+                   "governance and people (default: everything ever stated).")
 @guarded
 def query(name: str, store: str | None, update: str | None, fmt: str, as_at) -> None:
     """Answer a competency question NAME (see `govgraph queries`) or run a .rq FILE."""
     import re
-    from datetime import date
 
     from rdflib import XSD, Literal
 
@@ -173,7 +173,9 @@ def query(name: str, store: str | None, update: str | None, fmt: str, as_at) -> 
     sparql = queries.load(name)
     bindings = None
     if re.search(r"\?asAt\b", sparql):
-        bindings = {"asAt": Literal((as_at.date() if as_at else date.today()).isoformat(), datatype=XSD.date)}
+        # Left unbound without --as-at: each query says what that means (overdue: today;
+        # governance, people: everything the papers ever stated).
+        bindings = {"asAt": Literal(as_at.date().isoformat(), datatype=XSD.date)} if as_at else None
     elif as_at is not None:
         raise click.UsageError(f"--as-at: the query {name!r} takes no date (it never uses ?asAt)")
     with reading(store, update) as st:

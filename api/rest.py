@@ -181,15 +181,17 @@ def router(executor: Executor, site: Site) -> APIRouter:
         name: Annotated[str, Path(description="A name from GET /queries, e.g. `actions`.")],
         format: Annotated[AnswerFormat, Query(description="json (default), csv or tsv")] = AnswerFormat.json,
         as_at: Annotated[str | None, Query(
-            pattern=DAY, description="The day to answer as at (YYYY-MM-DD; default today), for queries that "
-            "use it, e.g. `overdue`.", json_schema_extra={"format": "date"})] = None,
+            pattern=DAY, description="The day to answer as at (YYYY-MM-DD), for queries that use it: "
+            "`overdue` (default today), `governance` and `people` (default: everything ever stated).",
+            json_schema_extra={"format": "date"})] = None,
     ):
         if name not in queries.names():
             raise ApiError(404, "not_found", f"no query named {name!r} — GET /queries lists them")
         text = queries.load(name)
         day = _day(as_at, "as_at")
         if re.search(r"\?asAt\b", text):
-            text = with_bindings(text, {"asAt": Literal((day or date.today()).isoformat(), datatype=XSD.date)})
+            if day is not None:  # else the query's own default (overdue: today; governance, people: all)
+                text = with_bindings(text, {"asAt": Literal(day.isoformat(), datatype=XSD.date)})
         elif day is not None:
             raise ApiError(400, "bad_parameter", f"as_at: the query {name!r} takes no date")
         media = {AnswerFormat.json: JSON, AnswerFormat.csv: CSV, AnswerFormat.tsv: TSV}[format]
