@@ -54,7 +54,8 @@ def _head_date(src: Source) -> Cell | None:
             days = [d for d in (latest_date(m.group(0)) for m in DATE_PHRASE.finditer(src.line(k))) if d]
             if days:
                 day = max(day for day, _how in days)
-                return Cell(day, Span(n, k, " ".join(src.text(n, k).split())[:300]))
+                # The quote is the date's own line: evidence quotes stand as written within their lines.
+                return Cell(day, Span(n, k, src.line(k).strip()[:300]))
             if k == n and re.search(r"[:\-–]\s*$", line) is None:
                 break  # the value goes on the next line only after 'Date:' and the like
     return None
