@@ -215,7 +215,12 @@ def diff_meetings(store: Store, a: Side, b: Side) -> Diff:
         found = len(d.changes)
         mx, my = x.get("member"), y.get("member")
         if mx is None and my is not None:
-            d.changes.append(Change("joined", name, name, None, my.get("role", "Member"), None, cite(y, "member")))
+            # Minutes that list only the members present say nothing of those who sent apologies:
+            # against an agenda (no attendance to compare) show what the first meeting did
+            # record of them, so 'joined' is read with care.
+            was = f"{_attendance(x)} (not listed as a member)" if _attendance(x) and not attended else None
+            d.changes.append(Change("joined", name, name, was, my.get("role", "Member"),
+                                    cite(x, _attendance(x)) if was else None, cite(y, "member")))
         elif mx is not None and my is None and _attendance(y) is None:
             d.changes.append(Change("left", name, name, mx.get("role", "Member"), None, cite(x, "member"), None))
         elif mx is not None and my is not None and mx.get("role") != my.get("role"):
@@ -262,7 +267,7 @@ VERBS = {
 
 
 def _arrow(c: Change) -> str:
-    if c.change in ("added", "joined"):
+    if c.change == "added" or (c.change == "joined" and not c.before):
         return c.after or ""
     if c.change in ("dropped", "left"):
         return c.before or ""

@@ -327,6 +327,10 @@ def test_diff_of_the_two_meetings_shows_who_joined(corpus_store) -> None:
                                             "Mike O'Hara", "Richard Stanton", "S Linnell", "S Ogle")]
     assert d.compared == 17 and d.unchanged == 12
     assert any("no attendance" in n for n in d.notes)
+    # Those who sent apologies in January are shown as such, cited where the minutes say so.
+    abbott = next(c for c in d.changes if c.key == "Councillor Abbott")
+    assert abbott.before == "apologies (not listed as a member)" and abbott.citeA.endswith(".txt:129")
+    assert next(c for c in d.changes if c.key == "S Ogle").before is None
 
 
 AGENDA_MARCH = """# Westvale Borough Council
