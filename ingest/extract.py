@@ -46,7 +46,10 @@ def extract(src: Source) -> Extraction:
     ex.records.extend(extract_reports(src))
     ex.records.extend(extract_indicators(src))
     read_by_plan = [(plan.title.span.first, max(a.span.last for a in plan.actions))] if plan is not None else []
-    ex.records.extend(extract_strategies(src, read_by_plan))
+    # Names the paper gives organisations and bodies, so a strategy's name in passing never swallows one.
+    named = frozenset(m.text for m in mentions([*ex.records, *people]) if m.kind not in ("strategy", "framework", "plan"))
+    glossary = {a.short: a.long for a in ex.abbreviations}
+    ex.records.extend(extract_strategies(src, read_by_plan, named, glossary))
     ex.records.extend(programme_records(src))
     ex.date = document_date(src, ex.records)
     names = {m.text for m in mentions(ex.records)} | {a.long for a in ex.abbreviations}
@@ -129,8 +132,12 @@ def mentions(records: list[object]) -> list[Mention]:
 
 
 _COUNCIL = re.compile(
-    r"\b([A-Z][a-z]+)\s+(?:(?:City|County|Borough|District|Metropolitan Borough)\s+Council"
-    r"|Health\s+(?:and|&)\s+Well[\s-]?being\s+Board|Integrated\s+Care\s+(?:Board|System|Partnership)"
+    # A place's name, not a word opening a sentence ('The City Council'); of places joined
+    # by 'and' ('Coventry and Rugby CCG') the first.
+    r"(?<!\band\s)(?<!&\s)\b(?!(?:The|This|That|These|Those|Each|Every|Our|Your|Their|Its|A|An|Any|All|Both"
+    r"|Local|Joint)\b)([A-Z][a-z]+)(?:\s+(?:and|&)\s+[A-Z][a-z]+)*\s+"
+    r"(?:(?:City|County|Borough|District|Metropolitan Borough)\s+Council"
+    r"|Health\s+(?:and|&)\s+Well[\s-]?[Bb]eing\s+Board|Integrated\s+Care\s+(?:Board|System|Partnership)"
     r"|CCG|Clinical\s+Commissioning\s+Group)\b"
 )
 

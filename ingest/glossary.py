@@ -4,14 +4,33 @@ from __future__ import annotations
 
 import re
 
-from govgraph.ingest.names import is_acronym, split_people, strip_alias, vocab
+from govgraph.ingest.names import BODY_KINDS, PROGRAMME_KINDS, head_kind, is_acronym, split_people, strip_alias, vocab
 from govgraph.ingest.records import Abbreviation, Mention, Span
 from govgraph.ingest.source import Source
+from govgraph.ingest.strategy_words import strategy_kind
 from govgraph.ingest.text import clean
+
+# A name: capitalised words, the small words names hold, commas between ('Better Care,
+# Better Health, Better Value programme').
+_CAP = r"[A-Z][\w'’&-]*"
+_NAME = rf"{_CAP}(?:(?:,\s+|\s+(?:(?:and|of|for|&|the|on|in|to)\s+)*){_CAP}|\s+(?:programme|partnership|board|plan|strategy))*"
+# 'X (ACR), renamed by the Board as Y', 'X has been renamed Y', 'X, now known as Y': X is Y now.
+_RENAMED = re.compile(
+    rf"(?P<old>{_NAME})(?:\s*\([A-Z][A-Za-z&]{{1,11}}\))?,?\s+(?:(?:was|were|has|have|had|is|are)\s+(?:been\s+)?)?"
+    rf"(?:recently\s+|since\s+|subsequently\s+|formally\s+)*(?P<how>(?:re-?named|re-?branded|(?:locally\s+)?branded"
+    rf"(?:\s+locally)?|now\s+(?:known|called)|known\s+locally)(?:\s+by\s+(?:the\s+)?{_NAME})?(?:\s+(?:as|to))?)"
+    rf"\s+(?:the\s+)?(?P<new>{_NAME})"
+)
+_CUE = re.compile(r"\b(?:re-?named|re-?branded|branded|now\s+(?:known|called)|known\s+locally|formerly)\b")
+_NEAR = 240  # characters either side of the cue where the two names stand
+# 'Y (formerly X)', 'Y, formerly known as the X,': X was Y's name.
+_FORMERLY = re.compile(rf"(?P<new>{_NAME})\s*(?:\(|,\s*)(?P<how>formerly(?:\s+known\s+as)?)\s+(?:the\s+)?(?P<old>{_NAME})")
 
 
 def abbreviations(src: Source) -> list[Abbreviation]:
-    """Two-cell rows 'CRCCG<TAB>Coventry and Rugby CCG', and 'Long Name (LN)' in prose."""
+    """Two-cell rows 'CRCCG<TAB>Coventry and Rugby CCG', list items '- CCC Coventry City
+    Council' whose initials fit, 'Long Name (LN)' in prose, and names the paper says a
+    thing had or has ('renamed as', 'now known as', 'formerly')."""
     found: dict[str, Abbreviation] = {}
     for number, line in enumerate(src.lines, 1):
         cells = [c.strip() for c in line.split("\t")]
@@ -20,13 +39,52 @@ def abbreviations(src: Source) -> list[Abbreviation]:
             long = re.sub(r"\s*\(.*?\)\s*$", "", clean(filled[1]))
             found.setdefault(filled[0], Abbreviation(filled[0], long, Span(number, number, line.strip())))
             continue
+        item = re.fullmatch(r"\s*[-•*]?\s*([A-Z][A-Za-z&]{1,11})\s+([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10})\s*", line)
+        if item and is_acronym(item[1]) and _initials_fit(item[1], item[2]):
+            found.setdefault(item[1], Abbreviation(item[1], clean(item[2]), Span(number, number, line.strip())))
+            continue
+        for ab in renamings(line, number):
+            found.setdefault(ab.short, ab)
         # A name starts at a word's start: tried inside one long capitalised word, the
         # pattern backtracked at every letter (quadratic).
         for m in re.finditer(r"(?<![\w&'’-])((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)", line):
             long, short = strip_alias(m.group(0))
             if short and _initials_fit(short, long):
                 found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0)), "defined in the text"))
-    return list(found.values()) + _common_in_use(src, set(found))
+    common = _common_in_use(src, set(found))
+    return list(found.values()) + common + _implied(src, set(found) | {a.short for a in common})
+
+
+def renamings(line: str, number: int) -> list[Abbreviation]:
+    """Two names of one thing a sentence gives: 'The Northshire Health Improvement Plan,
+    renamed by the Board as the Healthy Northshire programme, ...', 'the Joint
+    Commissioning Board, now known as the Integrated Care Board', 'the Health
+    Partnership (formerly the Health Forum)'. The old name is the short form, the new one
+    what it stands for. A plan renamed as a programme is still a plan: its new name is the
+    programme's words under its own head word ('Healthy Northshire Plan'), the programme's
+    plan. An acronym renamed is left to the paper's own definitions."""
+    out: list[Abbreviation] = []
+    # Names stand near the cue: read a window around each, so a long line costs no more.
+    windows = {line[max(0, c.start() - _NEAR) : c.end() + _NEAR] for c in _CUE.finditer(line)}
+    for rx, window in ((rx, w) for w in sorted(windows) for rx in (_RENAMED, _FORMERLY)):
+        for m in rx.finditer(window):
+            old, new = _unthe(m["old"]), _unthe(m["new"])
+            if is_acronym(old) or old == new or len(old.split()) < 2 or len(new.split()) < 2:
+                continue
+            head = strategy_kind(old)
+            if head and not strategy_kind(new):
+                if head_kind(new) in PROGRAMME_KINDS or head_kind(new) in BODY_KINDS:
+                    new = new.rsplit(None, 1)[0]
+                new = f"{new} {old.split()[-1]}"
+            sp, how = Span(number, number, m.group(0)), f"another name: '{' '.join(m['how'].split())}'"
+            # Each name is the other's: the old one is read as the new, and the new one is known
+            # as an altLabel of the node whichever paper names it first.
+            out += [a for a in (Abbreviation(old, new, sp, how), Abbreviation(new, old, sp, how)) if a not in out]
+    return out
+
+
+def _unthe(name: str) -> str:
+    return re.sub(r"^(?:The|the)\s+", "", name.strip(" ,"))
 
 
 def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
@@ -44,6 +102,27 @@ def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
                 out.append(Abbreviation(short, long, Span(number, number, quote), "a common abbreviation the paper uses"))
                 break
     return out
+
+
+_RUN = re.compile(r"(?<![\w&'’-])[A-Z][a-z][\w'’-]*(?:(?:,?\s+|\s+(?:and|of|for|the|in|on|to)\s+)[A-Z][a-z][\w'’-]*){2,9}")
+
+
+def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
+    """Acronyms the paper uses without defining whose letters are the initials of a name it
+    writes ('BHBCBV' and 'Better Health Better Care Better Value'; 'DTOC' and 'Delayed
+    Transfers of Care'), each cited where the name stands."""
+    used = {m[0] for line in src.lines for m in re.finditer(r"(?<![\w&])[A-Z][A-Z]{2,9}(?![\w&])", line)} - defined
+    if not used:
+        return []
+    found: dict[str, Abbreviation] = {}
+    for number, line in enumerate(src.lines, 1):
+        for m in _RUN.finditer(line):
+            name = m[0]
+            words = re.findall(r"[A-Za-z][\w'’-]*", name)
+            for short in {"".join(w[0] for w in words if w[0].isupper()), "".join(w[0].upper() for w in words)}:
+                if short in used and short not in found:
+                    found[short] = Abbreviation(short, name, Span(number, number, name), "the initials of a name the paper gives")
+    return list(found.values())
 
 
 def _initials_fit(short: str, long: str) -> bool:

@@ -71,6 +71,16 @@ def head_kind(name: str) -> str | None:
     return None
 
 
+def abbreviates(short: str, full: str) -> bool:
+    """'cov' abbreviates 'coventry'; 'warks' abbreviates 'warwickshire' (lower case)."""
+    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0]:
+        return False
+    if full.startswith(short):
+        return True
+    it = iter(full)
+    return all(c in it for c in short)
+
+
 def is_acronym(text: str) -> bool:
     t = text.strip()
     return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", t)) and sum(c.isupper() for c in t) >= 2

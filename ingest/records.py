@@ -45,6 +45,7 @@ class Mention:
     organisation: "Mention | None" = None
     part_of: "Mention | None" = None
     period: str | None = None
+    also: tuple[str, ...] = ()  # other names the paper gives the same thing, tried when this names none
 
 
 @dataclass(frozen=True)
@@ -309,4 +310,4 @@ class Strategy:
     def name(self) -> Mention:
         """The strategy as a name to resolve across papers (its edition by its period)."""
         return Mention(self.title.value, self.kind.value.lower(), self.title.span,
-                       period=self.period.value if self.period else None)
+                       period=self.period.value if self.period else None, also=tuple(a.value for a in self.alt))

@@ -15,139 +15,33 @@ Strategy 2016-19 identified three priorities:') belongs to that strategy.
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 from govgraph.ingest.indicators import label_text
-from govgraph.ingest.names import is_acronym
+from govgraph.ingest.names import is_acronym, strip_alias
+from govgraph.ingest.passing import InPassing, Named, _Found, names_in
 from govgraph.ingest.records import Alias, Cell, Mention, Objective, Priority, Span, Strategy
 from govgraph.ingest.source import Source
+from govgraph.ingest.strategy_words import (
+    _PERIOD,
+    HEADS,
+    NAME,
+    NUMBERS,
+    STRATEGY_KINDS,
+    _norm,
+    norm_period,
+    period_start,
+    split_period,
+    strategy_kind,
+    words,
+)
 from govgraph.ingest.text import clean, slug
 
-HEADS = {"strategy": "Strategy", "framework": "Framework", "plan": "Plan"}
-_PERIOD = r"(?:19|20)\d\d(?:\s*[-–/]\s*(?:(?:19|20)?\d\d))?"
-_NAMEWORD = r"(?:[A-Z][\w'’&()-]*|and|of|for|&|the|on|to|in|a)"
-NAME = re.compile(
-    rf"\b((?:[A-Z][\w'’&()-]*\s+)(?:{_NAMEWORD},?\s+){{0,8}}?(?:Strategy|Framework|Plan))\b(?:\s*,?\s*({_PERIOD}))?"
-)
-NUMBERS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
-           "eight": "8", "nine": "9", "ten": "10"}
+__all__ = ["STRATEGY_KINDS", "Named", "extract_strategies", "home_board", "names_in", "norm_period",
+           "period_start", "split_period", "strategy_kind", "title_of", "words"]
+
 _DASH = re.compile(r"^\s*[-•*·–]\s+\S")
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
-
-
-@dataclass(frozen=True)
-class Words:
-    generic: frozenset[str]
-    suffixes: tuple[str, ...]
-    priority_heading: re.Pattern[str]
-    objective_heading: re.Pattern[str]
-    success_heading: re.Pattern[str]
-    list_cue: re.Pattern[str]
-    objective_cue: re.Pattern[str]
-    owner: re.Pattern[str]
-    owner_subject: re.Pattern[str]
-    period_cue: re.Pattern[str]
-    status: dict[str, tuple[str, ...]]
-    section_plan: re.Pattern[str]
-    heads: dict[str, str]  # head word as written -> Strategy, Framework or Plan
-    not_start: frozenset[str]
-    ends_before_and: frozenset[str]
-    ignore: frozenset[str]  # words that never tell two strategies apart
-    longest_line: int  # names in passing are read on lines no longer
-    named: re.Pattern[str]
-
-
-def _alt(words: list[str]) -> str:
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
-
-
-@cache
-def words() -> Words:
-    d = tomllib.loads(resources.files("govgraph.ingest").joinpath("strategy.toml").read_text("utf-8"))
-    body = rf"((?:{_NAMEWORD}[\s-]+){{0,8}}(?:{_alt(d['owner']['heads'])}))\b"
-    return Words(
-        generic=frozenset(d["title"]["generic"]),
-        suffixes=tuple(d["title"]["suffixes"]),
-        priority_heading=re.compile(
-            rf"^[#*\s]*(?:\d+(?:\.\d+)*\.?\s+)?(?:{_alt(d['priority']['heading'])})\s+(\d{{1,2}}|{'|'.join(NUMBERS)})\b\s*[:.–—-]*\s*(.*?)[*\s]*$",
-            re.IGNORECASE),
-        objective_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['objective']['heading'])})\s*:?[*\s]*$", re.IGNORECASE),
-        success_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['outcome']['heading'])})\s*[?:]?[*\s]*$", re.IGNORECASE),
-        list_cue=re.compile(rf"\b(?:{_alt(d['priority']['list_cue'])})\b", re.IGNORECASE),
-        objective_cue=re.compile(rf"\b(?:{_alt(d['objective']['list_cue'])})\b.*:\s*$", re.IGNORECASE),
-        owner=re.compile(rf"\b(?:{_alt(d['owner']['verbs'])})\s+(?:through|by)\s+(?:the\s+)?(?:multi-agency\s+)?{body}"),
-        owner_subject=re.compile(rf"\b(?:[Tt]he\s+)?{body}\s+(?:{_alt(d['owner']['subject_verbs'])})\b"),
-        period_cue=re.compile(rf"\b(?:{_alt(d['period']['cues'])})\s+((?:19|20)\d\d\s+to\s+(?:19|20)\d\d|{_PERIOD})\b", re.IGNORECASE),
-        status={k: tuple(v) for k, v in d["status"].items()},
-        section_plan=re.compile(rf"^[#*\s]*(?:{_alt(d['title']['section_plans'])})\s*:\s*(.+)$", re.IGNORECASE),
-        heads=dict(d["name"]["heads"]),
-        not_start=frozenset(d["name"]["not_start"]),
-        ends_before_and=frozenset(d["name"]["ends_before_and"]),
-        ignore=frozenset(d["resolve"]["ignore"]),
-        longest_line=int(d["name"]["longest_line"]),
-        named=_named_pattern(list(d["name"]["heads"]), d["name"]["post_or_body"]),
-    )
-
-
-def _named_pattern(heads: list[str], post_or_body: list[str]) -> re.Pattern[str]:
-    """A run of capitalised words (and the small words names hold) ending in a head word
-    ('Health and Wellbeing Strategy', 'Prevention Concordat for Better Mental Health'),
-    perhaps with its period after it; not when a post's or a body's word follows ('Chief
-    Strategy Officer', 'Plan Steering Group'). A head word is never inside a name, so
-    'Housing Strategy and Homelessness Strategy' is two. Words are joined by spaces only:
-    a name never runs across a table's cells."""
-    head = "|".join(sorted(heads, key=len, reverse=True))
-    any_head = rf"(?:{head}|{head.lower()})"
-    word = rf"(?!{any_head}\b)(?:[A-Z][\w'’&-]*|[a-z]+[A-Z][\w&-]*|\([A-Z][A-Za-z&]{{1,11}}\))(?![\w'’&-])"
-    join = r"(?:and|of|for|&|on|the|to|in)"
-    post = "|".join(re.escape(w) for w in sorted(post_or_body, key=len, reverse=True))
-    return re.compile(
-        rf"(?<![\w'’&-])(?:(?P<lead>{word}(?:,? +(?:{word}|{join})){{0,14}}?) +)?(?P<head>{any_head})\b"
-        rf"(?:(?P<tail> +(?:for|on|of)(?: +(?!(?i:{post})\b){word}){{1,5}})|(?! +(?i:{post})\b))"
-        rf"(?: *,? *\(?(?P<period>{_PERIOD})(?![0-9])\)?)?"
-    )
-
-
-def _norm(text: str) -> str:
-    t = re.sub(r"\bwell[\s-]+being\b", "wellbeing", clean(text).lower())
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", t)).strip()
-
-
-def norm_period(p: str) -> str:
-    """'2016-19' -> '2016-2019', '2019 - 2024' -> '2019-2024', '2015 to 2020' -> '2015-2020'."""
-    m = re.fullmatch(r"((?:19|20)\d\d)\s*(?:[-–/]|to)\s*((?:19|20)?\d\d)", p.strip())
-    if not m:
-        return p.strip()
-    b = m[2] if len(m[2]) == 4 else m[1][:2] + m[2]
-    return f"{m[1]}-{b}"
-
-
-STRATEGY_KINDS = ("strategy", "framework", "plan")
-
-
-def strategy_kind(name: str) -> str | None:
-    """'strategy', 'framework' or 'plan' when a name's last word is a strategy's head
-    word ('Workplace Wellbeing Charter' is a strategy), else None."""
-    name, _ = split_period(name)
-    last = re.findall(r"[A-Za-z]+", name)[-1:]
-    kind = words().heads.get(last[0].capitalize()) if last else None
-    return kind.lower() if kind else None
-
-
-def split_period(name: str) -> tuple[str, str | None]:
-    """'Better Care Fund Plan 2019/20' -> ('Better Care Fund Plan', '2019-2020')."""
-    m = re.fullmatch(rf"(.*?\S)\s*,?\s*\(?({_PERIOD})\)?", name.strip())
-    return (m[1], norm_period(m[2])) if m else (name.strip(), None)
-
-
-def period_start(period: str | None) -> int | None:
-    """The year an edition starts: 2016 for '2016-2019'."""
-    m = re.search(r"(?:19|20)\d\d", period or "")
-    return int(m[0]) if m else None
 
 
 def home_council(src: Source) -> str | None:
@@ -164,17 +58,6 @@ def _home_place(src: Source) -> str | None:
 
     place = home_place(src)
     return None if place in ("The", "This", "That", "Our") else place  # 'The City Council' names no place
-
-
-@dataclass
-class _Found:
-    """A strategy being gathered: where its title stands and what it holds."""
-
-    strategy: Strategy
-    level: int | None  # depth of its numbered heading ('3.4' is 2), None for other titles
-    priorities: dict[str, Priority] = field(default_factory=dict)
-    in_passing: bool = False  # only named in passing, never presented under a title
-    lines: set[int] = field(default_factory=set)  # where the paper names it
 
 
 def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
@@ -207,98 +90,13 @@ def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
     return name, HEADS[kind], norm_period(period) if period else None, status
 
 
-@dataclass(frozen=True)
-class Named:
-    """A strategy named in passing: its name and kind, its period and the owner its name
-    gives ('the WMCA's Spatial Investment and Delivery Plan'), and the words as written."""
-
-    name: str
-    kind: str
-    period: str | None
-    owner: str | None
-    quote: str
-
-
-def _name_words(lead: str, place: str | None) -> tuple[list[re.Match[str]], str | None, int]:
-    """The words of a run that belong to the name, the owner a possessive names, and
-    where the words as quoted start (at the owner, when there is one).
-    A run starts at any capitalised word, so it may open with a sentence ('Through the
-    ...'), run two names together ('Coventry BCF and the Coventry Health and Wellbeing
-    Strategy', 'JSNA Update and Health and Wellbeing Strategy'), or name its owner first."""
-    w = words()
-    toks = list(re.finditer(r"\S+", lead))
-    low = [t[0].rstrip(",").lower() for t in toks]
-    start = 0
-    for i, word in enumerate(low):
-        if word == "the" and (i == 0 or low[i - 1] not in ("of", "on")):
-            start = i + 1
-        elif word == "and" and i and (low[i - 1] in w.ends_before_and or toks[i - 1][0].startswith("(")
-                                      or all(is_acronym(t[0].rstrip(",")) for t in toks[start:i])):
-            start = i + 1
-    toks = toks[start:]
-    owner = None
-    while toks and toks[0][0].rstrip(",").lower() in w.not_start:
-        toks = toks[1:]
-    quoted = toks[0].start() if toks else 0
-    poss = next((i for i, t in enumerate(toks[:4]) if re.search(r"['’]s$", t[0])), None)
-    if poss is not None:
-        whose = re.sub(r"['’]s$", "", " ".join(t[0] for t in toks[: poss + 1]))
-        owner = None if place and whose == place else whose
-        toks = toks[poss + 1 :]
-        while toks and toks[0][0].lower() in w.not_start:
-            toks = toks[1:]
-        if owner is None and toks:
-            quoted = toks[0].start()
-    return toks, owner, quoted
-
-
-def names_in(text: str, place: str | None = None) -> list[Named]:
-    """Strategies, frameworks, plans, compacts, charters and concordats a line names in
-    passing, found by cue: capitalised words ending in a head word (strategy.toml). Not
-    'the Strategy' alone, nor one made only of generic words ('Action Plan', 'Strategic
-    Framework'), nor a post ('Chief Strategy Officer')."""
-    w = words()
-    out: list[Named] = []
-    for m in w.named.finditer(text):
-        if not m["lead"] and (not m["tail"] or m["head"].islower()):
-            continue  # 'the Strategy' alone, 'a strategy for Digital Health'; 'the Strategy for Carers' is a name
-        toks, owner, quoted = _name_words(m["lead"] or "", place)
-        if not toks and not m["tail"]:
-            continue
-        lead = [t[0].rstrip(",") for t in toks]
-        head = m["head"]
-        small = r"and|of|for|&|on|the|to|in"
-        # The home place alone does not make a name ('Coventry and Warwickshire strategy');
-        # a lower-case head needs two capitalised words of its own before it.
-        capitalised = [x for x in lead + ([] if head.islower() else (m["tail"] or "").split())
-                       if not re.fullmatch(small, x) and x != place]
-        # Two small words in a row end no name but 'of the', 'on the' ('Coventry on the Move').
-        if any(re.fullmatch(small, a) and re.fullmatch(small, b) and (a, b) not in (("of", "the"), ("on", "the"))
-               for a, b in zip(lead, lead[1:])):
-            continue
-        distinct = [x for x in _norm(" ".join(lead) + (m["tail"] or "")).split()
-                    if x not in w.generic and x not in ("and", "of", "for", "on", "the", "to", "in")]
-        if not distinct or not capitalised or (head.islower() and len(capitalised) < 2):
-            continue
-        if lead and lead[-1].lower() in ("and", "of", "for", "on", "the", "to", "in"):
-            continue
-        start = m.start("lead") if m["lead"] else m.start("head")
-        first = start + toks[0].start() if toks else m.start("head")
-        end = m.end() if m["period"] else m.end("tail") if m["tail"] else m.end("head")
-        name = text[first : m.end("head")] + (m["tail"] or "")
-        first = start + quoted if toks or owner else first
-        out.append(Named(
-            name=re.sub(r"\s+", " ", name).strip(), kind=w.heads[head.capitalize()],
-            period=norm_period(m["period"]) if m["period"] else None, owner=owner,
-            quote=text[first:end].strip(),
-        ))
-    return out
-
-
-class StrategyParser:
-    def __init__(self, src: Source, exclude: list[tuple[int, int]]) -> None:
+class StrategyParser(InPassing):
+    def __init__(self, src: Source, exclude: list[tuple[int, int]], known: frozenset[str] = frozenset()) -> None:
         self.src = src
         self.exclude = exclude
+        self.known = known  # names the paper gives organisations and bodies
+        self.acronyms: dict[str, str] = {}  # 'STP' -> the key of the plan named '... plan (STP)'
+        self.board = home_board(src)
         self.found: dict[str, _Found] = {}
         self.current: _Found | None = None
         self.priority: Priority | None = None
@@ -374,101 +172,6 @@ class StrategyParser:
 
     # -- strategies named in passing ----------------------------------------------
 
-    def in_passing(self) -> None:
-        """Strategies the paper names in passing, on any line (an action plan's cells
-        too): another name of one it presents, or strategies of their own."""
-        for n, line in enumerate(self.src.lines, 1):
-            if len(line) <= words().longest_line:
-                for nm in names_in(line, self.place):
-                    self._named(n, nm)
-        self._fold_shorter_names()
-
-    def _named(self, n: int, nm: Named) -> None:
-        if nm.kind == "Plan" and self.own_plan and self._distinct(nm.name) <= self.own_plan:
-            return  # the paper's own action plan by another name ('CQC Local System Review Action Plan')
-        sp = Span(n, n, nm.quote)
-        k = self.key(nm.name, nm.period)
-        f = self.found.get(k) or self._by_alias(k)
-        if f is None:
-            s = Strategy(title=Cell(nm.name, sp), span=sp, kind=Cell(nm.kind, sp), key=Cell(k, sp),
-                         period=Cell(nm.period, sp) if nm.period else None)
-            f = self.found[k] = _Found(s, None, in_passing=True, lines={n})
-        else:
-            self._also(f, nm.name, sp, "same words")
-        if nm.owner and not f.strategy.owner:
-            owner = self.council if nm.owner.lower() in ("council", "city council") and self.council else nm.owner
-            organisation = is_acronym(owner) or owner.endswith("Council")
-            f.strategy.owner.append(Mention(owner, "organisation" if organisation else "body", sp))
-
-    def _by_alias(self, k: str) -> _Found | None:
-        for f in self.found.values():
-            period = f.strategy.period.value if f.strategy.period else None
-            if any(k in (self.key(a.value, period), self.key(a.value, None)) for a in f.strategy.alt):
-                return f
-        return None
-
-    def _distinct(self, name: str) -> frozenset[str]:
-        """The words that tell a strategy's name from others: not generic, stop words or the place."""
-        return frozenset(self._words(name)) - words().generic
-
-    def _words(self, name: str) -> tuple[str, ...]:
-        stop = {"the", "and", "of", "for", "on", "in", "to", "a", "an", self.place.lower() if self.place else ""}
-        return tuple(t for t in _norm(name).split() if t not in stop and t not in words().ignore)
-
-    def _fold_shorter_names(self) -> None:
-        """A name given only in passing that is the name of another strategy the paper
-        holds with words dropped from its front or end, of the same kind and a period
-        that fits, is that strategy: 'the Outcomes Framework' beside the 'Place Forum
-        Outcomes Framework', an undated 'Coventry Health and Wellbeing Strategy' beside
-        its one dated edition, a name cut by a line break ('Prevention Concordat for
-        Better'). Words dropped from the middle are another strategy ('Better Care Plan'
-        is not the 'Better Health Better Care Better Value plan'). Where two fit, the one
-        named nearest is meant; a tie leaves the name as it is."""
-        seqs = {k: self._words(f.strategy.title.value) for k, f in self.found.items()}
-        for k, f in list(self.found.items()):
-            if not f.in_passing or k not in self.found:
-                continue
-            s, short = f.strategy, seqs[k]
-            # A name given with its place is whole ('Northshire Carers Strategy' is not the
-            # 'Northshire Young Carers Strategy'): only another edition of the same words.
-            whole = bool(self.place) and s.title.value.startswith(self.place)
-            fits = [j for j, g in self.found.items() if j != k and g.strategy.kind.value == s.kind.value
-                    and self._periods_fit(s, g.strategy) and _shortens(short, seqs[j]) and not (whole and short != seqs[j])
-                    and (short != seqs[j] or s.period is None or g.strategy.period is not None)]
-            # The same words (another edition's name) before a longer name ('the Carers
-            # Strategy' is the Carers Strategy 2021-24, not the Young Carers Strategy).
-            same = [j for j in fits if seqs[j] == short]
-            widest = same or [j for j in fits if not any(len(seqs[j]) < len(seqs[i]) and _shortens(seqs[j], seqs[i])
-                                                         for i in fits)]
-            target = self._nearest(f, widest)
-            if target is None:
-                continue
-            g = self.found[target]
-            why = "a shorter name the same paper gives it" if short != seqs[target] else \
-                "same words; the edition the same paper names"
-            for name in (s.title, *s.alt):
-                self._also(g, name.value, name.span, why)
-            if s.period is not None and g.strategy.period is None:
-                g.strategy.period = s.period
-            if s.owner and not g.strategy.owner:
-                g.strategy.owner = s.owner
-            del self.found[k]
-
-    def _nearest(self, f: _Found, keys: list[str]) -> str | None:
-        """Of strategies that fit a short name, the one the paper names nearest to it."""
-        if len(keys) <= 1:
-            return keys[0] if keys else None
-        gap = {j: min(abs(a - b) for a in f.lines for b in self.found[j].lines) for j in keys}
-        best = min(gap.values())
-        near = [j for j in keys if gap[j] == best]
-        return near[0] if len(near) == 1 else None
-
-    @staticmethod
-    def _periods_fit(a: Strategy, b: Strategy) -> bool:
-        if a.period is None or b.period is None:
-            return True
-        return period_start(a.period.value) == period_start(b.period.value)
-
     def _title_here(self, n: int, text: str) -> tuple[str, str, str | None, str | None] | None:
         lines = self.src.lines
         if "\t" in lines[n - 1] or len(text) > 110 or text.endswith((".", ",", ";")) or _DASH.match(lines[n - 1]):
@@ -533,6 +236,13 @@ class StrategyParser:
         f = self.current
         assert f is not None
         sp = Span(n, n, line.strip()[:300])
+        label = w.owner_label.match(text)
+        if label and self.priority is None and "\t" not in line:
+            # 'Owner: Northshire Health and Wellbeing Board' under the strategy's title (under a
+            # priority, 'Lead:' is the priority's).
+            if not f.strategy.owner:
+                f.strategy.owner.append(Mention(strip_alias(label[1])[0], "any", sp))
+            return
         ph = w.priority_heading.match(text)
         if ph and "\t" not in line:
             title = label_text(ph[2])
@@ -738,27 +448,45 @@ class StrategyParser:
             f.strategy.period = Cell(norm_period(m[1]), Span(n, n, line.strip()[:300]))
 
 
-def _shortens(short: tuple[str, ...], full: tuple[str, ...]) -> bool:
-    """`short` is `full` with words dropped from its front or its end (or is `full`)."""
-    n = len(short)
-    return 0 < n <= len(full) and (full[-n:] == short or full[:n] == short)
-
-
 def _item(text: str) -> str:
     t = label_text(text)
     t = re.sub(r"(?:[;,]\s*(?:and)?|\s+and)\s*$", "", t).strip()
     return t[0].upper() + t[1:] if t else t
 
 
-def extract_strategies(src: Source, exclude: list[tuple[int, int]] | None = None) -> list[Strategy]:
+def extract_strategies(src: Source, exclude: list[tuple[int, int]] | None = None,
+                       known: frozenset[str] = frozenset(), glossary: dict[str, str] | None = None) -> list[Strategy]:
     """Every strategy, framework and plan the paper presents or lists priorities of.
-    `exclude` holds line ranges another extractor reads (an action plan)."""
-    found = StrategyParser(src, exclude or []).run()
+    `exclude` holds line ranges another extractor reads (an action plan); `known` the
+    names the paper's other records give organisations and bodies; `glossary` its
+    abbreviations."""
+    found = StrategyParser(src, exclude or [], known).run()
+    glossary = glossary or {}
     for s in found:
         if s.owner:
             continue
-        # A strategy named after its body ('Place Forum Outcomes Framework').
-        m = re.match(r"^(.*?\b(?:Board|Forum|Partnership|Committee|Group))\b", s.title.value)
-        if m and len(m[1].split()) >= 2:
+        # A strategy named after its body ('Place Forum Outcomes Framework'), perhaps by its
+        # acronym ('Coventry HWB strategy': the Health and Wellbeing Board's).
+        title = " ".join(glossary.get(w, w) if is_acronym(w) else w for w in s.title.value.split())
+        m = re.match(r"^(.*?\b(?:Board|Forum|Partnership|Committee|Group))\b", title)
+        # 'Coventry and Warwickshire HWB concordat' is between the places' boards: no one owner.
+        joint = title != s.title.value and re.match(r"[A-Z]\w+(?:,\s+[A-Z]\w+)*\s+(?:and|&)\s+[A-Z]", title)
+        if m and len(m[1].split()) >= 2 and not joint:
             s.owner.append(Mention(m[1], "body", s.title.span))
     return found
+
+
+_BOARD_WORDS = re.compile(r"(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|&)\s+)?){1,6}$")
+
+
+def home_board(src: Source) -> str | None:
+    """The board a paper names most ('the Board' in its minutes and reports is that one)."""
+    counts: Counter[str] = Counter()
+    for line in src.lines:
+        for board in re.finditer(r"\bBoard\b", line):
+            # The words before 'Board', read from a window before it (a long line costs no more).
+            window = line[max(0, board.start() - 120) : board.start()]
+            m = _BOARD_WORDS.search(window)
+            if m and not m[0].startswith(("The ", "This ", "That ")):
+                counts[m[0] + "Board"] += 1
+    return counts.most_common(1)[0][0] if counts else None
