@@ -16,6 +16,7 @@ from rdflib.term import Node
 
 from govgraph.errors import GovGraphError, SourceError, ValidationFailed
 from govgraph.graph import trace
+from govgraph.graph.labels import relabel
 from govgraph.graph.queries import internal
 from govgraph.graph.resolve import Merge, Resolver, kind_for_class
 from govgraph.graph.sparql import select
@@ -73,6 +74,7 @@ def seed_resolver(store: Store, resolver: Resolver) -> None:
     """Teach the resolver every node the store already names."""
     labels: dict[str, tuple[str, list[str]]] = {}
     periods: dict[str, str] = {}  # a strategy's edition
+    titled: set[str] = set()  # an action plan: its paper's record states its label
     for row in select(store, internal("known_entities")).rows:
         e, cls = str(row["e"]), str(row["cls"])
         kind = kind_for_class(cls)
@@ -87,8 +89,10 @@ def seed_resolver(store: Store, resolver: Resolver) -> None:
             entry[1].append(str(row["alt"]))
         if "period" in row:
             periods.setdefault(e, str(row["period"]))
+        if row.get("titled") is not None and row["titled"].toPython() is True:
+            titled.add(e)
     for iri, (kind, names) in labels.items():
-        resolver.add_known(iri, kind, names, periods.get(iri))
+        resolver.add_known(iri, kind, names, periods.get(iri), titled=iri in titled)
     for row in select(store, internal("known_texts")).rows:
         resolver.add_text(str(row["type"]), str(row["node"]), str(row["text"]))
 
@@ -126,6 +130,7 @@ def ingest_file(path: Path, store: Store, base: str, *, check: bool = True) -> P
             raise ValidationFailed(found)
     doc = str(doc_iri(base, src.doc_id))
     store.replace_graph(doc, triples)
+    relabel(store, doc, resolver.relabelled())  # earlier papers call a node by its fuller name too
     typed: dict[Node, set[Node]] = defaultdict(set)
     rdf_type = RDF.type  # looked up once: a namespace attribute costs a call
     for s, p, o in triples:

@@ -5,29 +5,55 @@ Names are compared by a key: abbreviations expanded (the paper's own table first
 then the common ones in names.toml), 'Well-being'/'Wellbeing' folded, stop words and
 word order ignored, and the paper's home place dropped ('Coventry Health and
 Wellbeing Board' is that place's Health and Wellbeing Board). One ranked matcher
-(`Resolver._match`) then tries, in order: the same key; the same words with some
-abbreviated ('Cov' for 'Coventry', 'Warks' for 'Warwickshire'); a person's initials, or
-for other names a fuzzy match (rapidfuzz) with the same head noun. It returns the node
-and the reason together, so the node picked and the reason given cannot drift. A board
-and its executive group never merge: their head nouns differ.
+(`Resolver._match`) then tries the kinds of match of graph/match.py, in order: the same
+key; the same words with some abbreviated ('Cov' for 'Coventry', 'Warks' for
+'Warwickshire'); a person's initials, or for other names a fuzzy match (rapidfuzz) with
+the same head noun. It returns the node and the reason together, so the node picked and
+the reason given cannot drift. A board and its executive group never merge: their head
+nouns differ. A name the paper gives another name of ('STP Plan' for the '... plan
+(STP)', a name it was renamed from) is tried when its own names no node (`Mention.also`).
 
-Strategies are matched by edition too: see `_edition`.
+A name qualified by a list of places that includes the home place ('Coventry and
+Warwickshire Place Forum') keeps the home place in its key, so it is never the
+'Warwickshire Place Forum'; a bare 'Place Forum' is it when it is the one such node
+(`_wider_place`). Strategies are matched by edition too: see `edition`.
+
+A person's, body's, organisation's or strategy's label is its fullest name
+(graph/labels.py), chosen when the whole paper is read: the emitter states names last,
+through `final`; `relabelled` says which nodes earlier papers' graphs call otherwise.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
 from rdflib import URIRef
 from rdflib.namespace import FOAF
 
+from govgraph.graph.labels import LABELLED, Relabel, fullest
+from govgraph.graph.match import (
+    Entry,
+    Hit,
+    Name,
+    Rank,
+    abbreviated,
+    alike,
+    edition,
+    fuzzy,
+    person_initials,
+    reworded,
+    same_words,
+    stem,
+    tokens_match,
+    word_forms,
+)
 from govgraph.ingest.emit import Resolved
 from govgraph.ingest.names import (
     BODY_KINDS,
     PROGRAMME_KINDS,
+    abbreviates,
     is_acronym,
     kind_of,
     organisation_kind,
@@ -36,14 +62,12 @@ from govgraph.ingest.names import (
     words,
 )
 from govgraph.ingest.records import Mention
-from govgraph.ingest.strategy import STRATEGY_KINDS, period_start, split_period, strategy_kind
-from govgraph.ingest.strategy import words as strategy_words
+from govgraph.ingest.strategy_words import STRATEGY_KINDS, split_period, strategy_kind
+from govgraph.ingest.strategy_words import words as strategy_words
 from govgraph.ingest.text import clean, slug
 from govgraph.ontology.namespace import GG
 
 STOP = {"the", "and", "of", "for", "&", "in", "on", "a", "an", "to"}
-FUZZY_MIN = 92
-PROGRAMME_WORDS = frozenset({"programme", "program", "workstream", "work-stream", "project"})
 TEXT_MIN = 85  # distinct recommendations of one review score about 50; a reworded quote near 90
 
 
@@ -73,26 +97,10 @@ def family_of(kind: str) -> str:
     return "person" if kind == "person" else "org"
 
 
-@dataclass
-class Entry:
-    iri: URIRef
-    kind: str
-    label: str
-    tokens: tuple[str, ...]
-    key: frozenset[str]
-    period: str | None = None  # a strategy's edition ('2016-2019'); None until a paper dates it
-
-
-Hit = tuple[Entry, str]  # a node a name matched, and why
-Rank = Callable[[str, tuple[str, ...], frozenset[str], list[Entry]], list[Hit]]
-
-
-def _stem(word: str) -> str:
-    """A word without its plural or '-ness' ending: 'homelessness' and 'homeless' -> 'homeles'."""
-    for end in ("ness", "s"):
-        if word.endswith(end) and len(word) - len(end) >= 4:
-            word = word[: -len(end)]
-    return word
+# A list of places naming a body: 'Coventry and Warwickshire Place Forum', 'Place Forum – Cov and Warks'.
+_PLACES = r"(?:[A-Z][\w'’-]*,\s+)*[A-Z][\w'’-]*\s+(?:and|&)\s+[A-Z][\w'’-]*"
+_PLACES_FIRST = re.compile(rf"^({_PLACES})\s+([A-Z].*)$")
+_PLACES_LAST = re.compile(rf"^(.*?\S)\s+[–—-]\s+({_PLACES})$")
 
 
 @dataclass(frozen=True)
@@ -103,69 +111,6 @@ class Merge:
     iri: str
     label: str
     reason: str
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    """'cov' abbreviates 'coventry'; 'warks' abbreviates 'warwickshire'."""
-    if len(short) < 3 or len(short) >= len(full) or short[0] != full[0]:
-        return False
-    if full.startswith(short):
-        return True
-    it = iter(full)
-    return all(c in it for c in short)
-
-
-def _untitled(toks: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
-    """A person's name tokens without the titles before it, and the first title."""
-    titles = vocab().titles
-    i = 0
-    while i < len(toks) - 1 and toks[i] in titles:
-        i += 1
-    return toks[i:], (toks[0] if i else None)
-
-
-def _same_title(a: str | None, b: str | None) -> bool:
-    """'cllr' and 'councillor' are one title; no title is no evidence."""
-    return bool(a and b) and (a == b or _abbreviates(a, b) or _abbreviates(b, a))
-
-
-def _tokens_match(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    if len(a) != len(b) or not a:
-        return False
-    rest = list(b)
-    for tok in a:
-        hit = next((r for r in rest if r == tok or _abbreviates(tok, r) or _abbreviates(r, tok)), None)
-        if hit is None:
-            return False
-        rest.remove(hit)
-    return True
-
-
-def _edition(hits: list[Hit], period: str | None) -> list[Hit]:
-    """Which of the strategy nodes a name's words matched is the edition it names.
-
-    A strategy refreshed for a new period is a new edition, with its own priorities,
-    status and owner's decisions: it is its own node. So 'Health and Wellbeing Strategy
-    2016-19' and its 2019-22 refresh stay two (their periods start in different years),
-    while a refresh within the period ('CAMHS Local Transformation Plan: Year 3 Refresh')
-    is the same node. A dated name is that edition, or a node no paper has dated yet
-    (which takes the period), never another edition. An undated name is the node no
-    paper dated, else the one edition, else the latest: a paper naming a strategy
-    without a date means the one in force, and a paper's date is not known here; the
-    reason says so, so `govgraph aliases` shows the guess."""
-    start = period_start(period)
-    if not hits:
-        return hits
-    if start is not None:
-        same = [h for h in hits if period_start(h[0].period) == start]
-        if same or any(h[0].period for h in hits):
-            return same
-        return [(e, f"{why}; the period named here") for e, why in hits]
-    undated = [h for h in hits if h[0].period is None]
-    if undated or len({h[0].iri for h in hits}) == 1:
-        return undated or hits
-    e, why = max(hits, key=lambda h: period_start(h[0].period) or 0)
-    return [(e, f"{why}; no period named: the latest edition, {e.period}")]
 
 
 @dataclass
@@ -179,6 +124,13 @@ class Resolver:
     merges: list[Merge] = field(default_factory=list)
     _by_iri: dict[str, Entry] = field(default_factory=dict)
     texts: dict[str, list[tuple[URIRef, str]]] = field(default_factory=dict)
+    _names: dict[str, list[str]] = field(default_factory=dict)  # every name of a node, in the order read
+    _stored: dict[str, str] = field(default_factory=dict)  # the label the store gave a node
+    _entry_names: set[tuple[str, str]] = field(default_factory=set)  # (node, name) of every entry
+    _titled: set[str] = field(default_factory=set)  # action plans, labelled by their papers' records
+    _labels: dict[str, str] = field(default_factory=dict)  # a node's label, until another name is read
+    # how each name as written was read: (the name, its label, its period, the other name that matched)
+    _read: dict[tuple[str, str], tuple[str, str, str | None, str | None]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.abbreviations = {**vocab().abbreviations, **self.abbreviations}
@@ -202,38 +154,83 @@ class Resolver:
                     out.append(w)
         return tuple(out)
 
-    def key(self, toks: tuple[str, ...], family: str = "") -> frozenset[str]:
-        place = self.place.lower() if self.place else None
+    def key(self, toks: tuple[str, ...], family: str = "", keep_place: bool = False) -> frozenset[str]:
+        place = self.place.lower() if self.place and not keep_place else None
         drop = vocab().titles | (strategy_words().ignore if family == "strategy" else frozenset())
         trimmed = [t for t in toks if t != place and t not in drop]
         return frozenset(trimmed or toks)
 
+    def name(self, text: str, family: str) -> Name:
+        """A name's words and key. The home place is dropped from the key unless it is one
+        of a list of places ('Coventry and Warwickshire'): that is a wider place's name."""
+        toks = self.tokens(text)
+        return Name(text, toks, self.key(toks, family, self._places(text) is not None))
+
+    def _places(self, text: str) -> tuple[frozenset[str], str] | None:
+        """The places and the rest of a name qualified by a list of places that includes the
+        home place: 'Place Forum – Cov and Warks' -> ({'cov', 'warks'}, 'Place Forum')."""
+        if not self.place:
+            return None
+        first, last = _PLACES_FIRST.match(text), _PLACES_LAST.match(text)
+        if not first and not last:
+            return None
+        places, rest = (first[1], first[2]) if first else (last[2], last[1])  # type: ignore[index]
+        found = frozenset(w.lower() for w in re.findall(r"[A-Za-z'’-]+", places) if w != "and")
+        home = self.place.lower()
+        return (found, rest) if any(w == home or abbreviates(w, home) for w in found) else None
+
     # -- entries ----------------------------------------------------------------
 
-    def add_known(self, iri: str, kind: str, labels: list[str], period: str | None = None) -> None:
-        """Seed with a node the store already holds, under each of its labels."""
+    def add_known(self, iri: str, kind: str, labels: list[str], period: str | None = None, titled: bool = False) -> None:
+        """Seed with a node the store already holds, under each of its labels. A `titled`
+        node (an action plan) keeps its label: its paper's record states it."""
         family = family_of(kind)
-        for label in labels:
+        for written in labels:
+            label = written
             if family == "strategy":  # an action plan's title holds its period: 'Improvement Plan 2018'
-                label, dated = split_period(label)
+                label, dated = split_period(written)
                 period = period or dated
-            toks = self.tokens(label)
-            e = Entry(URIRef(iri), kind, labels[0], toks, self.key(toks, family), period)
-            self.entries.append(e)
+            n = self.name(label, family)
+            self.entries.append(Entry(URIRef(iri), kind, label, n.tokens, n.key, period))
+            self._entry_names.add((iri, label))
+        # Its label is the fullest name of the papers read so far: a name this paper gives
+        # it may be fuller. (Its altLabels lost to it already, or are another paper's
+        # reading, as an acronym's meaning: never candidates.)
+        self._add_name(iri, labels[0])
         if labels:
             self._by_iri[iri] = self.entries[-1]
+            self._stored[iri] = labels[0]
+            if titled:
+                self._labels[iri] = labels[0]
+                self._titled.add(iri)
+
+    def _add_name(self, iri: str, name: str) -> None:
+        names = self._names.setdefault(iri, [])
+        if name not in names:
+            names.append(name)
+            if iri not in self._titled:
+                self._labels.pop(iri, None)
+
+    def label_of(self, iri: str) -> str:
+        """A node's label: a person's, body's or organisation's fullest name; the first
+        name of anything else (a strategy's or programme's names are its editions' and
+        parts' too, so the first stays)."""
+        if iri not in self._labels:
+            names = self._names[iri]
+            family = family_of(self._by_iri[iri].kind)
+            self._labels[iri] = fullest(names, family, self.place) if family in LABELLED else names[0]
+        return self._labels[iri]
 
     # -- matching: one ranked matcher picks the node and says why ---------------
 
-    def _match(self, family: str, toks: tuple[str, ...], pool: list[Entry], period: str | None = None) -> Hit | None:
+    def _match(self, family: str, name: Name, pool: list[Entry], period: str | None = None) -> Hit | None:
         """The node of this family the words name, and why: the closest kind of match
         first. For strategies each kind of match is narrowed to the edition named."""
-        key = self.key(toks, family)
         pool = [e for e in pool if family_of(e.kind) == family]
         for rank in self._ranks(family):
-            hits = rank(family, toks, key, pool)
+            hits = rank(family, name, pool)
             if family == "strategy":
-                hits = _edition(hits, period)
+                hits = edition(hits, period)
             if hits:
                 return hits[0]
         return None
@@ -243,81 +240,56 @@ class Resolver:
         and written out, so a word another strategy's name merely starts with, or a
         fuzzy score, would join different strategies ('Men's Health Strategy' scores 93
         against 'Mental Health Strategy', as 'Homeless' does against 'Homelessness'):
-        strategies match by the same words, or the same words in another form."""
+        strategies match by the same words, or the same words in another form, or a
+        long name reworded by one word."""
         if family == "strategy":
-            return (self._same_words, self._word_forms)
-        return (self._same_words, self._abbreviated, self._initials if family == "person" else self._fuzzy)
+            return (same_words, word_forms, self._wider_place, reworded)
+        if family == "person":
+            return (same_words, abbreviated, self._initials)
+        if family == "programme":  # 'the STP' is its own programme, whatever workstreams a wider one has
+            return (same_words, abbreviated, fuzzy)
+        return (same_words, abbreviated, self._wider_place, fuzzy)
 
-    @staticmethod
-    def _same_words(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
-        hits = [(e, "same words") for e in pool if e.key == key]
-        if not hits and family == "programme":
-            # "Proactive and Preventative" is the "Preventative and Proactive workstream"
-            bare = key - PROGRAMME_WORDS
-            hits = [(e, "same words") for e in pool if bare and e.key - PROGRAMME_WORDS == bare]
-        return hits
+    def _wider_place(self, family: str, name: Name, pool: list[Entry]) -> list[Hit]:
+        """A bare name is the one node named the same with a list of places that includes
+        the home place ('Place Forum' in a Coventry paper is the 'Coventry and Warwickshire
+        Place Forum'), and such a name is the one node only ever named bare. Never a node
+        named with one place of its own ('Coventry Place Forum'), nor one of two."""
+        wide = self._places(name.text)
+        if wide is None:
+            if self.place and self.place.lower() in name.tokens:
+                return []  # written with the home place: that place's own
+            hits = [(e, f"the same name with its places ({', '.join(sorted(q[0]))})") for e in pool
+                    if (q := self._places(e.name)) and alike(name.key, self.name(q[1], family).key)]
+        else:
+            rest = self.name(wide[1], family)
+            allowed = {stem(t) for t in rest.tokens}
+            hits = [(e, "the same name without its places") for e in pool if alike(rest.key, e.key) and all(
+                {stem(t) for t in self.tokens(n)} <= allowed or self._same_places(n, wide[0])
+                for n in self._names.get(str(e.iri), [e.name]))]
+        return hits if len({e.iri for e, _ in hits}) == 1 else []
 
-    @staticmethod
-    def _abbreviated(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
-        return [(e, "same words, some abbreviated") for e in pool if _tokens_match(toks, e.tokens)]
+    def _same_places(self, name: str, places: frozenset[str]) -> bool:
+        """Whether a name is qualified by these places, perhaps abbreviated ('Cov and Warks')."""
+        q = self._places(name)
+        return q is not None and tokens_match(tuple(sorted(q[0])), tuple(sorted(places)))
 
-    @staticmethod
-    def _word_forms(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
-        """'Sport'/'Sports', 'Homeless'/'Homelessness': the same words but for an ending."""
-        stems = frozenset(_stem(t) for t in key)
-        return [(e, "same words, another form") for e in pool if frozenset(_stem(t) for t in e.key) == stems]
-
-    def _initials(self, family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
-        e = self._person_initials(pool, toks)
+    def _initials(self, family: str, name: Name, pool: list[Entry]) -> list[Hit]:
+        e = person_initials(pool, name.tokens)
         return [(e, "same person: initials")] if e else []
 
-    @staticmethod
-    def _fuzzy(family: str, toks: tuple[str, ...], key: frozenset[str], pool: list[Entry]) -> list[Hit]:
-        """Names with the same head noun whose keys score FUZZY_MIN or more, best first."""
-        head = toks[-1] if toks else ""
-        scored = [
-            (fuzz.token_sort_ratio(" ".join(sorted(key)), " ".join(sorted(e.key))), e)
-            for e in pool if e.tokens and e.tokens[-1] == head
-        ]
-        scored = sorted((s for s in scored if s[0] >= FUZZY_MIN), key=lambda s: -s[0])
-        return [(e, f"fuzzy match {score:.0f}/100") for score, e in scored]
-
-    @staticmethod
-    def _person_initials(pool: list[Entry], toks: tuple[str, ...]) -> Entry | None:
-        """'J Smith' is 'Jane Smith' when only one Smith starts with J; 'Andrea J Green'
-        is 'Andrea Green' (a middle initial). Titles aside: 'G Daly' is 'Professor Guy
-        Daly', and 'Councillor Caan' is the one 'Cllr K Caan' (a surname under the same
-        title)."""
-        toks, title = _untitled(toks)
-        names = [(e, *_untitled(e.tokens)) for e in pool]
-        if len(toks) < 2:
-            hits = [e for e, t, et in names if len(t) >= 2 and t[-1] == toks[-1] and _same_title(title, et)]
-            return hits[0] if len({e.iri for e in hits}) == 1 else None
-        core = (toks[0], toks[-1])
-        middle = [e for e, t, _ in names if len(t) >= 2 and (t[0], t[-1]) == core
-                  and all(len(x) == 1 for x in (t[1:-1] + toks[1:-1]))]
-        if len(middle) == 1:
-            return middle[0]
-        hits = [
-            e for e, t, et in names
-            if len(t) >= 2 and t[-1] == toks[-1] and t[0][0] == toks[0][0] and (len(toks[0]) == 1 or len(t[0]) == 1)
-            or len(t) == 1 and t[-1] == toks[-1] and _same_title(title, et)
-        ]
-        return hits[0] if len({e.iri for e in hits}) == 1 else None  # one person, under any of their names
-
-    def _new(self, kind: str, label: str, toks: tuple[str, ...], period: str | None = None) -> Entry:
+    def _new(self, kind: str, label: str, name: Name, period: str | None = None) -> Entry:
         family = family_of(kind)
         # A strategy's edition is in its IRI, so two editions never take turns at '-2'.
         stem = f"{self.base}{family}/{slug(label + (' ' + period if period else ''))}"
         iri, n = stem, 2
         while iri in self._by_iri:
             iri, n = f"{stem}-{n}", n + 1
-        e = Entry(URIRef(iri), kind, label, toks, self.key(toks, family), period)
+        e = Entry(URIRef(iri), kind, label, name.tokens, name.key, period)
         self.entries.append(e)
+        self._entry_names.add((iri, label))
         self._by_iri[iri] = e
         return e
-
-    # -- resolving --------------------------------------------------------------
 
     # -- text nodes (recommendations quoted from paper to paper) ------------------
 
@@ -343,6 +315,8 @@ class Resolver:
         pool.append((default, norm))
         return default
 
+    # -- resolving --------------------------------------------------------------
+
     def lookup(self, m: Mention) -> Resolved | None:
         """The node a name already has, without making one (for abbreviations)."""
         label = self.expand(clean(m.text))
@@ -352,32 +326,41 @@ class Resolver:
             label, period = split_period(label)
         if kind == "any":
             return None
-        hit = self._match(family_of(kind), self.tokens(label), self.entries, period)
+        family = family_of(kind)
+        hit = self._match(family, self.name(label, family), self.entries, period)
         return self.resolved(hit[0], None) if hit else None
 
-    def __call__(self, m: Mention) -> Resolved | None:
-        text = clean(m.text).strip(" .,;")
+    def _unaliased(self, text: str) -> tuple[str, str | None]:
+        """A name without the place's possessive and the acronym it gives:
+        "Coventry's Health and Wellbeing Board", 'Coventry City Council (CCC)'."""
         if self.place:  # "Coventry's Health and Wellbeing Board" is the place's board
             text = re.sub(rf"^(?:the\s+)?{re.escape(self.place)}['’]s\s+", "", text)
-        text, alias = strip_alias(text)
+        return strip_alias(text)
+
+    @staticmethod
+    def _within(text: str) -> tuple[str, str | None]:
+        """A name and the parent it is named within: 'STP (Urgent and Emergency Care)',
+        'Engagement workstream of the STP'."""
+        inner = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+        if inner and not is_acronym(inner[2]):
+            return inner[2], inner[1]
+        of = re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)",
+                          text, re.I)
+        return (of[1], of[2]) if of else (text, None)
+
+    def __call__(self, m: Mention) -> Resolved | None:
+        text, alias = self._unaliased(clean(m.text).strip(" .,;"))
         if alias and alias not in self.abbreviations:
             self.abbreviations[alias] = text
         if not text:
             return None
-        parent = None
         # A strategy's name is whole: 'Concordat for Better Mental Health' is no part of anything.
         named_strategy = m.kind in STRATEGY_KINDS or (m.kind == "any" and strategy_kind(text) is not None)
+        text, within = (text, None) if named_strategy else self._within(text)
+        parent = self(Mention(within, "any", m.span)) if within else None
         period = m.period
         if named_strategy and period is None:  # 'Better Care Fund Plan 2019/20'
             text, period = split_period(text)
-        inner = None if named_strategy else re.fullmatch(r"(.+?)\s*\((.+)\)", text)
-        of = None if named_strategy else re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)", text, re.I)
-        if inner and not is_acronym(inner[2]):
-            parent = self(Mention(inner[1], "any", m.span))
-            text = inner[2]
-        elif of:
-            parent = self(Mention(of[2], "any", m.span))
-            text = of[1]
         label = self.expand(text)
         # A name the paper gives as an organisation or body ('Place Directorate') is not
         # a person's, however its words look.
@@ -392,35 +375,92 @@ class Resolver:
             )
         if m.kind == "person" and kind != "person" and kind_of(label, person_ok=True) == "person":
             kind = "person"
-        toks = self.tokens(label)
-        hit = self._match(family_of(kind), toks, self.entries, period)
-        entry = hit[0] if hit else self._new(kind, label, toks, period)
-        reason = self.explain(m.text.strip(), text, label, entry, period)
+        # A title that holds the period it was given ('Improvement Plan 2018') is matched by its words.
+        name = self.name(split_period(label)[0] if named_strategy else label, family_of(kind))
+        hit = self._match(family_of(kind), name, self.entries, period) or self._by_other_name(m, name, kind, period)
+        entry = hit[0] if hit else self._new(kind, label, name, period)
+        iri = str(entry.iri)
+        if hit and (iri, label) not in self._entry_names:
+            # Known by this name too, for the paper's later mentions, as the store knows altLabels.
+            self.entries.append(replace(entry, name=label, tokens=name.tokens, key=name.key))
+            self._entry_names.add((iri, label))
+        # A renamed strategy's new name may be a programme's words under its head word: not
+        # a name written anywhere, so never its label.
+        self._add_name(iri, text if family_of(kind) == "strategy" and self._renamed(text) else label)
+        written = m.text.strip()
+        via = hit[1] if hit and hit[1].startswith("another name") else None
+        self._read[(written, iri)] = (text, label, period, via)
+        reason = self.explain(written, text, label, entry, period, via)
         if period and entry.period is None:  # the first paper to date this strategy
             for e in self.entries:
                 if e.iri == entry.iri:
                     e.period = period
         if reason:
-            self.merges.append(Merge(m.text.strip(), str(entry.iri), entry.label, reason))
+            self.merges.append(Merge(written, iri, self.label_of(iri), reason))
         return replace(self.resolved(entry, parent), reason=reason)
 
-    def explain(self, written: str, inner: str, label: str, entry: Entry, period: str | None = None) -> str | None:
+    def _renamed(self, text: str) -> bool:
+        """Whether the paper gives this name a new one (not an acronym's meaning)."""
+        return " " in text and text in self.abbreviations
+
+    def _by_other_name(self, m: Mention, name: Name, kind: str, period: str | None) -> Hit | None:
+        """The node another name the paper gives the same thing names ('STP Plan' for the
+        'Better Health Better Care Better Value plan (STP)'), when this name names none; not
+        a shorter form of this name, which says less."""
+        family = family_of(kind)
+        for other in m.also:
+            alt = self.expand(split_period(other)[0] if family == "strategy" else other)
+            if set(self.tokens(alt)) <= set(name.tokens):
+                continue
+            hit = self._match(family, self.name(alt, family), self.entries, period)
+            if hit:
+                return hit[0], f"another name the paper gives it, '{other}': {hit[1]}"
+        return None
+
+    def final(self, r: Resolved, written: str | None) -> Resolved:
+        """A node as the whole paper names it: its label now every name is read, its kind,
+        and why `written` (a name the paper gives it, if any) names it."""
+        iri = str(r.iri)
+        entry = self._by_iri.get(iri)
+        if entry is None:
+            return r
+        out = self.resolved(entry, r.parent)
+        if written is None or written == out.label:
+            return out
+        text, label, period, via = self._read.get((written, iri), (written, written, None, None))
+        return replace(out, reason=self.explain(written, text, label, entry, period, via))
+
+    def relabelled(self) -> dict[str, Relabel]:
+        """Nodes this paper names more fully than the store did: their label now, so other
+        papers' graphs can follow (graph/labels.py)."""
+        out = {}
+        for iri, stored in self._stored.items():
+            label = self.label_of(iri)
+            if label != stored:
+                entry = self._by_iri[iri]
+                why = self.explain(stored, stored, stored, entry) or "a name another paper gives in full"
+                out[iri] = Relabel(label, self.resolved(entry, None).kind, {stored: why})
+        return out
+
+    def explain(self, written: str, inner: str, label: str, entry: Entry, period: str | None = None,
+                via: str | None = None) -> str | None:
         """Why `written` names `entry`, judged against its preferred label only, so the
         answer is the same however often a paper is ingested. The reason is the ranked
-        matcher's own, asked of that one label."""
+        matcher's own, asked of that one label (or `via`, the other name that matched)."""
         why: list[str] = []
         if inner != written and not written.startswith(inner):
             why.append("a part named within the name")
         if label != inner:
             why.append("abbreviation expanded")
-        if label != entry.label:
+        preferred_label = self.label_of(str(entry.iri))
+        if label != preferred_label:
             family = family_of(entry.kind)
-            canon = self.tokens(entry.label)
-            preferred = replace(entry, tokens=canon, key=self.key(canon, family))
+            canon = self.name(preferred_label, family)
+            preferred = replace(entry, name=preferred_label, tokens=canon.tokens, key=canon.key)
             # A strategy's other editions, so the reason says when the edition was a guess.
             editions = [e for e in self.entries if family == "strategy" and e.iri != entry.iri and e.key == preferred.key]
-            hit = self._match(family, self.tokens(label), [preferred, *editions], period)
-            why.append(hit[1] if hit and hit[0].iri == entry.iri else "a name an earlier paper gave it")
+            hit = self._match(family, self.name(label, family), [preferred, *editions], period)
+            why.append(hit[1] if hit and hit[0].iri == entry.iri else via or "a name an earlier paper gave it")
         return "; ".join(why) or None
 
     def resolved(self, e: Entry, parent: Resolved | None) -> Resolved:
@@ -431,10 +471,11 @@ class Resolver:
             types += (GG.Programme,)
         elif e.kind in STRATEGY_KINDS and e.kind != "strategy":
             types += (GG.Strategy,)
+        label = self.label_of(str(e.iri))
         org_kind = None
         if e.kind == "organisation":
-            org_kind = ORG_KINDS.get(organisation_kind(e.label) or "", GG.other_org)
-        return Resolved(e.iri, types, e.label, parent, org_kind)
+            org_kind = ORG_KINDS.get(organisation_kind(label) or "", GG.other_org)
+        return Resolved(e.iri, types, label, parent, org_kind)
 
 
 def parent_kind(r: Resolved) -> str:

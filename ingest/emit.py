@@ -57,6 +57,9 @@ class Resolver(Protocol):
     def add_text(self, type_name: str, iri: str, text: str) -> None:
         """Remember a node by its text, for `text_node` to find."""
 
+    def final(self, r: Resolved, written: str | None) -> Resolved:
+        """The node as the whole paper names it (its label, kind), and why `written` names it."""
+
 
 @cache
 def mapping() -> dict:
@@ -101,6 +104,7 @@ class Emitter:
         self.doc = doc_iri(base, extraction.doc_id)
         self.resolve = resolve
         self.g = Triples()
+        self.named: list[tuple[Resolved, str | None, Span]] = []  # stated by `names`, once all are read
 
     # -- evidence -------------------------------------------------------------
 
@@ -261,22 +265,29 @@ class Emitter:
             self.membership(r.iri, m)
         return r.iri
 
-    def describe(self, r: Resolved, m: Mention) -> None:
+    def describe(self, r: Resolved, m: Mention, written: bool = True) -> None:
         for t in r.types:
             self.fact(r.iri, RDF.type, t, m.span)
-        self.fact(r.iri, SKOS.prefLabel, Literal(r.label), m.span)
-        if FOAF.Person in r.types:
-            self.fact(r.iri, FOAF.name, Literal(r.label), m.span)
-        if m.text.strip() != r.label:
-            ev = self.fact(r.iri, SKOS.altLabel, Literal(m.text.strip()), m.span)
-            if r.reason:
-                self.g.add((ev, GG.mergeReason, Literal(r.reason)))
-        if r.kind is not None:
-            self.fact(r.iri, GG.organisationKind, r.kind, m.span)
+        # Its names wait for the whole paper: 'D Dawson' read first is 'Debbie Dawson' further on.
+        self.named.append((r, m.text.strip() if written else None, m.span))
         if r.parent is not None:
-            parent_mention = Mention(r.parent.label, "any", m.span)
-            self.describe(r.parent, parent_mention)
+            self.describe(r.parent, m, written=False)
             self.fact(r.iri, GG.partOf, r.parent.iri, m.span)
+
+    def names(self) -> None:
+        """Each node's label where the paper names it, and each other name it gives it with
+        why: stated once every name is read, so the label is the fullest."""
+        for r, written, span in self.named:
+            final = self.resolve.final(r, written)
+            self.fact(r.iri, SKOS.prefLabel, Literal(final.label), span)
+            if FOAF.Person in r.types:
+                self.fact(r.iri, FOAF.name, Literal(final.label), span)
+            if written is not None and written != final.label:
+                ev = self.fact(r.iri, SKOS.altLabel, Literal(written), span)
+                if final.reason:
+                    self.g.add((ev, GG.mergeReason, Literal(final.reason)))
+            if final.kind is not None:
+                self.fact(r.iri, GG.organisationKind, final.kind, span)
 
     def membership(self, person: URIRef, m: Mention) -> None:
         org_iri = self.entity(m.organisation) if m.organisation else None
@@ -301,6 +312,7 @@ def emit(base: str, extraction: Extraction, resolve: Resolver, line_count: int, 
         em.record(rec)
     for person in extraction.people:
         em.entity(person)
+    em.names()
     for ab in extraction.abbreviations:
         r = resolve.lookup(Mention(ab.long, "any", ab.span))
         if r is not None and ab.short != r.label:

@@ -73,7 +73,7 @@ def test_editions() -> None:
     # The same edition however its period is written.
     assert strategy(r, "Health and Wellbeing Strategy", "2016-19").iri == old.iri
     # A name without a period: the latest edition, and the reason says it guessed.
-    undated = strategy(r, "Joint Health and Wellbeing Strategy")
+    undated = strategy(r, "Wellbeing and Health Strategy")
     assert undated.iri == new.iri
     assert undated.reason == "same words; no period named: the latest edition, 2019-2022"
     # A plan refreshed within its period ('Year 3 Refresh') is the same plan.
@@ -81,7 +81,7 @@ def test_editions() -> None:
     assert strategy(r, "CAMHS Transformation Plan", "2015/20", "plan").iri == camhs.iri
     # An undated node takes the first period a paper gives it; then a new period is new.
     rough = strategy(r, "Rough Sleeping Strategy")
-    dated = strategy(r, "Northshire Rough Sleeping Strategy", "2019-2022")
+    dated = strategy(r, "Strategy for Rough Sleeping", "2019-2022")
     assert dated.iri == rough.iri and dated.reason == "same words; the period named here"
     assert strategy(r, "Rough Sleeping Strategy", "2023-2026").iri != rough.iri
 
