@@ -121,6 +121,12 @@ def _date_in(text: str) -> str | None:
 # -- minutes ---------------------------------------------------------------------------
 
 
+def _body_above(src: Source, n: int) -> str | None:
+    """The body named on the nearest line above line n ('Adult Care Committee')."""
+    above = next((bare(src.line(k)) for k in range(n - 1, max(0, n - 4), -1) if bare(src.line(k))), "")
+    return above if above and len(above.split()) <= 12 and body_kind(above) in BODY_KINDS else None
+
+
 def minutes_header(src: Source, n: int) -> tuple[str, str, int] | None:
     """'Minutes of the Meeting of X held at 2.00 pm / on Monday, 14 January 2019' ->
     (body, ISO date, last line used)."""
@@ -136,6 +142,11 @@ def minutes_header(src: Source, n: int) -> tuple[str, str, int] | None:
         if not m:
             continue
         body = m[1].strip(" ,")
+        if re.fullmatch(r"held\b.*", body, re.I):
+            # 'Minutes of the meeting held on ...': the body is named in the heading above.
+            body = _body_above(src, n) or ""
+            if not body:
+                return None
         iso = _date_in(m[2])
         if body.lower() in cues()["minutes"]["not_bodies"] or len(body.split()) > 12:
             return None

@@ -463,3 +463,13 @@ def test_employees_of_the_pack_are_the_councils(pack: Source) -> None:
     assert orgs["L Knight"] == "Coventry City Council (Place Directorate)"
     assert orgs["J Fowles"] == "Coventry City Council (People Directorate)"
     assert orgs["Matt Gilks"] == "Coventry and Rugby CCG"  # an 'Other representatives' line is no directorate
+
+
+def test_minutes_of_the_meeting_held_on_take_the_body_above() -> None:
+    text = ("Westvale Borough Council\n\n# Health Scrutiny Panel\n\n"
+            "Minutes of the meeting held on Tuesday, 5 March 2024 at 6.00 pm\n\nPresent: Councillor Patel (Chair)\n\n"
+            "1. Minutes\n\nRESOLVED that the minutes be agreed.\n")
+    (meeting,) = extract_meetings(source_from_text(text))
+    assert meeting.body.text == "Health Scrutiny Panel" and meeting.date.value == "2024-03-05"
+    # With no body named above, no meeting of a body called 'held' is made up.
+    assert extract_meetings(source_from_text(text.replace("# Health Scrutiny Panel", "Agenda pack"))) == []
