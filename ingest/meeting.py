@@ -121,9 +121,14 @@ def _date_in(text: str) -> str | None:
 # -- minutes ---------------------------------------------------------------------------
 
 
+def _line_above(src: Source, n: int) -> str:
+    """The nearest non-blank line within three above line n (a masthead or heading), bare."""
+    return next((bare(src.line(k)) for k in range(n - 1, max(0, n - 4), -1) if bare(src.line(k))), "")
+
+
 def _body_above(src: Source, n: int) -> str | None:
     """The body named on the nearest line above line n ('Adult Care Committee')."""
-    above = next((bare(src.line(k)) for k in range(n - 1, max(0, n - 4), -1) if bare(src.line(k))), "")
+    above = _line_above(src, n)
     return above if above and len(above.split()) <= 12 and body_kind(above) in BODY_KINDS else None
 
 
@@ -292,7 +297,7 @@ def membership(person: Mention, body: Mention, on: Cell, role: str | None = None
 
 def _issuer(src: Source, n: int) -> str | None:
     """The organisation named on the line above a minutes heading ('Coventry City Council')."""
-    above = next((bare(src.line(k)) for k in range(n - 1, max(0, n - 4), -1) if bare(src.line(k))), "")
+    above = _line_above(src, n)
     return above if above and len(above.split()) <= 8 and kind_of(above, person_ok=False) == "organisation" else None
 
 
