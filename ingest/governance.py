@@ -171,15 +171,9 @@ def relations(src: Source) -> list[Relation]:
                     if hit and (not rest or rest[0][0] >= hit[0]):
                         out.append(_relation(line, number, found[a_idx], verb, hit))
                     continue
-                b_start, b_end, b_text = rest[0]
-                if verb.pattern.match(line[a_end:b_start]):
-                    quote = line[found[a_idx][0] : b_end]
-                    span = Span(number, number, quote)
-                    a = Mention(a_text, kind_of(a_text), span)
-                    b = Mention(b_text, kind_of(b_text), span)
-                    subj, obj = (b, a) if verb.reverse else (a, b)
-                    if subj.text.lower() != obj.text.lower():
-                        out.append(Relation(subj, verb.predicate, obj, span))
+                _, b_end, b_text = rest[0]
+                if found[a_idx][2].lower() != b_text.lower():
+                    out.append(_relation(line, number, found[a_idx], verb, (b_end, b_text, kind_of(b_text))))
         out.extend(_and_clauses(line, number, found))
     out.extend(_subgroup_lists(src))
     return out
