@@ -14,7 +14,7 @@ import hashlib
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Protocol
 
@@ -28,6 +28,21 @@ from govgraph.ontology import expand
 from govgraph.ontology.namespace import GG
 
 ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_NON_WORD = re.compile(r"\W+")
+
+# Terms every evidence node uses, looked up once: a namespace attribute costs a call,
+# and a paper's graph has about ten of them per fact.
+_TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF.object
+_EVIDENCE, _DOCUMENT, _QUOTE, _PAGE = GG.Evidence, GG.document, GG.quote, GG.page
+_LINE_START, _LINE_END = GG.lineStart, GG.lineEnd
+_DERIVED_FROM = PROV.wasDerivedFrom
+
+
+@lru_cache(maxsize=1 << 16)
+def _literal(value: str | int) -> Literal:
+    """A plain string or integer literal. Evidence repeats line numbers and quotes, and
+    building a Literal costs more than the rest of a triple."""
+    return Literal(value)
 
 
 @dataclass(frozen=True)
@@ -90,6 +105,10 @@ class Triples(set):
         super().add(t)
         self._stated.add((t[0], t[1]))
 
+    def update(self, triples: list[Triple]) -> None:  # type: ignore[override]
+        super().update(triples)
+        self._stated.update([(s, p) for s, p, _ in triples])
+
     def __contains__(self, t: object) -> bool:
         s, p, o = t  # type: ignore[misc]
         return (s, p) in self._stated if o is None else super().__contains__(t)
@@ -110,22 +129,26 @@ class Emitter:
 
     def fact(self, s: Node, p: URIRef, o: Node, span: Span) -> URIRef:
         """Add a triple and the passage that states it; returns the evidence node."""
-        self.g.add((s, p, o))
-        ev = URIRef(f"{self.doc}#ev-{digest(str(s), str(p), str(o), str(span.first), str(span.last), span.quote)}")
-        g = self.g
-        g.add((ev, RDF.type, GG.Evidence))
-        g.add((ev, RDF.subject, s))
-        g.add((ev, RDF.predicate, p))
-        g.add((ev, RDF.object, o))
-        g.add((ev, GG.document, self.doc))
-        g.add((ev, GG.lineStart, Literal(span.first)))
-        g.add((ev, GG.lineEnd, Literal(span.last)))
-        g.add((ev, GG.quote, Literal(span.quote)))
-        g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#line={span.first - 1},{span.last}")))
-        page = self.page_of(span.first)
+        doc = self.doc
+        first, last = span.first, span.last
+        ev = URIRef(f"{doc}#ev-{digest(str(s), str(p), str(o), str(first), str(last), span.quote)}")
+        triples = [
+            (s, p, o),
+            (ev, _TYPE, _EVIDENCE),
+            (ev, _SUBJECT, s),
+            (ev, _PREDICATE, p),
+            (ev, _OBJECT, o),
+            (ev, _DOCUMENT, doc),
+            (ev, _LINE_START, _literal(first)),
+            (ev, _LINE_END, _literal(last)),
+            (ev, _QUOTE, _literal(span.quote)),
+            (ev, _DERIVED_FROM, URIRef(f"{doc}#line={first - 1},{last}")),
+        ]
+        page = self.page_of(first)
         if page is not None:
-            g.add((ev, GG.page, Literal(page)))
-            g.add((ev, PROV.wasDerivedFrom, URIRef(f"{self.doc}#page={page}")))
+            triples.append((ev, _PAGE, _literal(page)))
+            triples.append((ev, _DERIVED_FROM, URIRef(f"{doc}#page={page}")))
+        self.g.update(triples)
         return ev
 
     def page_of(self, line: int) -> int | None:
@@ -154,7 +177,7 @@ class Emitter:
         fields = {
             "doc": str(self.doc),
             "slug": slug(label),
-            "hash": digest(re.sub(r"\W+", " ", label.lower()).strip()),
+            "hash": digest(_NON_WORD.sub(" ", label.lower()).strip()),
             **{k: slug(v) if k != "value" else v for k, v in values.items()},
         }
         path = template.format(**fields)
