@@ -8,13 +8,16 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from govgraph.ingest.text import clean
 
 BODY_KINDS = ("board", "committee", "forum", "group", "partnership")
 PROGRAMME_KINDS = ("programme", "workstream", "scheme", "project")
+# The readings below are pure functions of a name, asked of the same names many times
+# over a paper (every token of every line for `is_acronym`): they are cached.
+NAMES_CACHED = 1 << 14
 
 
 @dataclass(frozen=True)
@@ -38,8 +41,11 @@ def vocab() -> Vocab:
     )
 
 
+_WORD = re.compile(r"[a-z0-9&]+(?:[-'’][a-z0-9]+)*")
+
+
 def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9&]+(?:[-'’][a-z0-9]+)*", text.lower())
+    return _WORD.findall(text.lower())
 
 
 def _has_phrase(text_words: list[str], phrase: str) -> bool:
@@ -48,6 +54,7 @@ def _has_phrase(text_words: list[str], phrase: str) -> bool:
     return any(text_words[i : i + n] == pw for i in range(len(text_words) - n + 1))
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def organisation_kind(name: str) -> str | None:
     """The kind of organisation a name names (council, ccg, ...), or None."""
     w = words(name)
@@ -59,9 +66,12 @@ def organisation_kind(name: str) -> str | None:
     return None
 
 
+_ASIDE = re.compile(r"\(.*?\)|[-–—]\s*[^-–—]*$")  # a bracketed aside, a dash and what follows
+
+
 def head_kind(name: str) -> str | None:
     """The body or programme kind the name's last word says, if any."""
-    w = words(re.sub(r"\(.*?\)|[-–—]\s*[^-–—]*$", " ", name)) or words(name)
+    w = words(_ASIDE.sub(" ", name)) or words(name)
     if not w:
         return None
     last = w[-1]
@@ -81,14 +91,29 @@ def abbreviates(short: str, full: str) -> bool:
     return all(c in it for c in short)
 
 
+_ACRONYM = re.compile(r"[A-Z][A-Za-z&]{1,11}")
+
+
+@lru_cache(maxsize=NAMES_CACHED)
 def is_acronym(text: str) -> bool:
     t = text.strip()
-    return bool(re.fullmatch(r"[A-Z][A-Za-z&]{1,11}", t)) and sum(c.isupper() for c in t) >= 2
+    return bool(_ACRONYM.fullmatch(t)) and sum(c.isupper() for c in t) >= 2
 
 
 NAME_WORD = r"[A-Z][a-z]+(?:[-'’][A-Z]?[a-z]+)*"
+_NAME_WORD = re.compile(NAME_WORD)
+_NAME_TOKEN = re.compile(NAME_WORD + r"|[A-Z]\.?")  # a name's word or an initial
 
 
+@cache
+def _vocab_words() -> frozenset[str]:
+    """Every word of a body's head nouns and organisations' phrases: never a person's name."""
+    v = vocab()
+    return frozenset({w for heads in v.head.values() for h in heads for w in h.split()}
+                     | {w for ps in v.organisation.values() for p in ps for w in p.split()})
+
+
+@lru_cache(maxsize=NAMES_CACHED)
 def is_person_name(text: str) -> bool:
     """Two to four capitalised words, perhaps after a title, none of them an
     organisation's or body's word."""
@@ -99,12 +124,11 @@ def is_person_name(text: str) -> bool:
         tokens = tokens[1:]
     if not 2 <= len(tokens) <= 4:
         return False
-    if not all(re.fullmatch(NAME_WORD + r"|[A-Z]\.?", tok) for tok in tokens):
+    if not all(_NAME_TOKEN.fullmatch(tok) for tok in tokens):
         return False
-    if not re.fullmatch(NAME_WORD, tokens[-1]):
+    if not _NAME_WORD.fullmatch(tokens[-1]):
         return False
-    v_words = {w for heads in v.head.values() for h in heads for w in h.split()}
-    v_words |= {w for ps in v.organisation.values() for p in ps for w in p.split()}
+    v_words = _vocab_words()
     if any(tok.lower() in v_words for tok in tokens):
         return False
     return kind_of(" ".join(tokens), person_ok=False) == "any"
@@ -122,6 +146,7 @@ def _ends_with_organisation(name: str) -> bool:
     )
 
 
+@lru_cache(maxsize=NAMES_CACHED)
 def kind_of(name: str, *, person_ok: bool = True) -> str:
     """body kind, programme kind, 'organisation', 'person' or 'any'."""
     head = head_kind(name)
@@ -139,9 +164,12 @@ def kind_of(name: str, *, person_ok: bool = True) -> str:
     return "any"
 
 
+_ALIASED = re.compile(r"(.+?)\s*\(([A-Z][A-Za-z&]{1,11})\)")
+
+
 def strip_alias(text: str) -> tuple[str, str | None]:
     """'Coventry City Council (CCC)' -> ('Coventry City Council', 'CCC')."""
-    m = re.fullmatch(r"(.+?)\s*\(([A-Z][A-Za-z&]{1,11})\)", text.strip())
+    m = _ALIASED.fullmatch(text.strip())
     if m and is_acronym(m[2]):
         return m[1].strip(), m[2]
     return text.strip(), None
