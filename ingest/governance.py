@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
@@ -29,6 +29,10 @@ class Verb:
     person: bool  # True when the object is a person ('chaired by')
     programme: bool  # True when the object may be a programme without a head noun ('oversees Housing First')
     between: str  # the verb phrase alone, to match it where no name follows
+    # The verb phrase where a name ends, perhaps after 'and' or ', which' (a person or
+    # programme follows); and opened by 'and' ('... met in March and is overseeing X').
+    after: re.Pattern[str] = field(compare=False)
+    and_clause: re.Pattern[str] = field(compare=False)
 
 
 @cache
@@ -41,20 +45,32 @@ def verbs() -> tuple[Verb, ...]:
     data = _data()
     return tuple(
         Verb(re.compile(rf"^\s*(?:{v['between']})\s*$", re.IGNORECASE), v["predicate"],
-             v.get("reverse", False), v.get("person", False), v.get("programme", False), v["between"])
+             v.get("reverse", False), v.get("person", False), v.get("programme", False), v["between"],
+             re.compile(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{v['between']})\s*", re.IGNORECASE),
+             # "and, having agreed its outcomes, is overseeing": an aside set off by commas may stand between.
+             re.compile(rf"\band(?:\s*,[^,.;]{{0,80}},)?\s+(?:{v['between']})\s*", re.IGNORECASE))
         for v in data["verb"]
     )
 
 
-def _heads() -> set[str]:
+@cache
+def _heads() -> frozenset[str]:
     v = vocab()
-    return {h for heads in v.head.values() for h in heads if " " not in h} | {
+    return frozenset({h for heads in v.head.values() for h in heads if " " not in h} | {
         "council", "trust", "ccg", "ccgs", "executive", "commission", "authority", "service", "services",
-    }
+    })
+
+
+@cache
+def _body_words() -> frozenset[str]:
+    return frozenset(_data()["names"]["body_words"])
 
 
 _INNER_ACRONYM = re.compile(r"(?<=[a-z])\s\(([A-Z][A-Za-z&]{1,11})\)(?=\s+[A-Z])")
 _TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
+_NAME_GAP = re.compile(r"\s+|\s*[-–]\s*")  # what may stand between two words of a name
+_SPACES = re.compile(r"\s{2,}")
+_DETERMINER = re.compile(r"^(?:The|This|That|Our)\s+")
 # No body's name runs longer; the cap keeps a long run of capitalised words linear.
 MAX_NAME_WORDS = 16
 
@@ -64,7 +80,7 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
     ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
     line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
     heads = _heads()
-    inner = set(_data()["names"]["body_words"])
+    inner = _body_words()
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
     out: list[tuple[int, int, str]] = []
     i = 0
@@ -77,7 +93,7 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
         while j < min(len(toks), i + MAX_NAME_WORDS):
             _, e, wj = toks[j]
             gap = line[toks[j - 1][1] : toks[j][0]] if j > i else ""
-            if j > i and not re.fullmatch(r"\s+|\s*[-–]\s*", gap):
+            if j > i and not _NAME_GAP.fullmatch(gap):
                 break
             low = wj.lower()
             ok = wj[0].isupper() or is_acronym(wj) or low in CONNECTORS or low in heads or low in inner
@@ -89,8 +105,8 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
                 best = j  # "NHS England": an acronym and the name it prefixes
             j += 1
         if best is not None:
-            text = re.sub(r"\s{2,}", " ", line[s : toks[best][1]])
-            text = re.sub(r"^(?:The|This|That|Our)\s+", "", text)
+            text = _SPACES.sub(" ", line[s : toks[best][1]])
+            text = _DETERMINER.sub("", text)
             out.append((s, toks[best][1], text))
             i = best + 1
         else:
@@ -99,17 +115,6 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
 
 
 _PERSON = re.compile(r"\s*((?:(?:Cllr|Councillor|Dr|Professor|Prof)\.?\s+)?[A-Z][a-z]+(?:\s+[A-Z][a-z'’-]+){1,2})")
-
-
-@cache
-def _person_verb(verb: Verb) -> re.Pattern[str]:
-    return re.compile(rf"(,?\s*and\s+|,\s*which\s+)?\s*(?:{verb.between})\s*", re.IGNORECASE)
-
-
-@cache
-def _and_verb(verb: Verb) -> re.Pattern[str]:
-    # "and, having agreed its outcomes, is overseeing": an aside set off by commas may stand between.
-    return re.compile(rf"\band(?:\s*,[^,.;]{{0,80}},)?\s+(?:{verb.between})\s*", re.IGNORECASE)
 
 
 # A programme named without a head noun: two or more title-case words ("Year of Wellbeing 2019").
@@ -125,9 +130,12 @@ def _object_at(line: str, start: int, found: list[tuple[int, int, str]], verb: V
     return (m.end(), m.group(0), "programme") if m else None
 
 
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+
+
 def _sentence_subject(line: str, found: list[tuple[int, int, str]], before: int) -> tuple[int, int, str] | None:
     """The name that opens the sentence holding position `before`."""
-    opening = max((m.end() for m in re.finditer(r"[.!?]\s+", line[:before])), default=0)
+    opening = max((m.end() for m in _SENTENCE_END.finditer(line, 0, before)), default=0)
     for name in found:
         if name[0] == opening and name[1] <= before:
             return name
@@ -153,7 +161,7 @@ def relations(src: Source) -> list[Relation]:
             rest = found[a_idx + 1 : a_idx + 2]
             for verb in verbs():
                 if verb.person:
-                    m = _person_verb(verb).match(line, a_end)
+                    m = verb.after.match(line, a_end)
                     hit = _person_after(line, m.end()) if m else None
                     if hit:
                         # "X reports to Y and is chaired by P": P chairs the sentence's subject.
@@ -166,7 +174,7 @@ def relations(src: Source) -> list[Relation]:
                     continue
                 if not rest or not verb.pattern.match(line[a_end : rest[0][0]]):
                     # "X oversees Housing First": the object is a programme without a head noun.
-                    m = _person_verb(verb).match(line, a_end) if verb.programme else None
+                    m = verb.after.match(line, a_end) if verb.programme else None
                     hit = _object_at(line, m.end(), found, verb) if m and not m.group(1) else None
                     if hit and (not rest or rest[0][0] >= hit[0]):
                         out.append(_relation(line, number, found[a_idx], verb, hit))
@@ -224,10 +232,12 @@ def _and_clauses(line: str, number: int, found: list[tuple[int, int, str]]) -> l
     """'The Forum met in March and is overseeing the Year of Wellbeing': the verb's subject
     is the name that opens the sentence."""
     out: list[Relation] = []
+    if "and" not in line.lower():
+        return out  # every clause opens with 'and'
     for verb in verbs():
         if verb.person or verb.reverse:
             continue
-        for m in _and_verb(verb).finditer(line):
+        for m in verb.and_clause.finditer(line):
             subject = _sentence_subject(line, found, m.start())
             hit = _object_at(line, m.end(), found, verb)
             if subject and hit and subject[2].lower() != hit[1].lower():
