@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from govgraph.ingest.names import NAME_WORD, is_person_name, vocab
@@ -34,6 +34,31 @@ _PERIOD = re.compile(
 CODE = re.compile(r"^([A-Z]{1,4}\s?\d{1,3}[a-z]?)\s*[:.)–-]\s+(.+)$")
 _NUMBERISH = re.compile(r"^[<>≤≥~≈]?\s*[-+]?\s*[£$€]?\s*\d")
 _PAGE = re.compile(r"\s*\bPage\s+\d+\s*$", re.IGNORECASE)
+_NOT_NORM = re.compile(r"[^a-z0-9&/ ]+")
+_SPACE = re.compile(r"\s+")
+_FY_PAIR = re.compile(r"\b((?:19|20)?\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b")
+_QUARTER = re.compile(r"\bQ[1-4]\b", re.IGNORECASE)
+_QUARTER_LAST = re.compile(r"^(.*?)\s*(Q[1-4])$", re.IGNORECASE)
+_VALUE_WORDS = re.compile(r"\b(?:data|value|values|year|figure|figures|position|outturn|fy|financial)\b")
+_MD_SEPARATOR = re.compile(r"\s*:?-{2,}:?\s*")
+_OWN_KIND = re.compile(r"\b(target|plan|baseline)\s*:\s*(.+)$", re.IGNORECASE)
+_WIDE_GAP = re.compile(r"\s{2,}")
+_DIGIT = re.compile(r"\d")
+_YEAR_IN_BRACKETS = re.compile(r"\(((?:19|20)\d\d(?:\s*/\s*\d\d)?)\)")
+_NAME_WORD = re.compile(NAME_WORD)
+_OWNER_SPLIT = re.compile(r"\s*[,;/]\s*|\s+[–—-]\s+")
+
+
+@cache
+def _word_re(word: str) -> re.Pattern[str]:
+    """A word or phrase from indicators.toml, matched whole."""
+    return re.compile(rf"\b{re.escape(word)}\b")
+
+
+@cache
+def _trend_re(trend: str) -> re.Pattern[str]:
+    """A trend word ending a value cell ('66.1%  Improving')."""
+    return re.compile(rf"\s+{re.escape(trend)}\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -74,7 +99,7 @@ def words() -> Words:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9&/ ]+", " ", clean(text).lower())).strip()
+    return _SPACE.sub(" ", _NOT_NORM.sub(" ", clean(text).lower())).strip()
 
 
 def label_text(text: str) -> str:
@@ -90,8 +115,8 @@ def full_period(text: str) -> str:
         a = a if len(a) == 4 else "20" + a
         return f"{a}/{b[-2:]}"
 
-    t = re.sub(r"\b((?:19|20)?\d\d)\s*[/-]\s*((?:19|20)?\d\d)\b", fy, text.strip())
-    return re.sub(r"\s+", " ", t)
+    t = _FY_PAIR.sub(fy, text.strip())
+    return _SPACE.sub(" ", t)
 
 
 @dataclass(frozen=True)
@@ -103,18 +128,19 @@ class Column:
     period: str | None = None
 
 
+@lru_cache(maxsize=1 << 12)  # a table's header is asked of every row until one reads as it
 def column(header: str) -> Column:
     raw = clean(header)
     h = _norm(raw)
     w = words()
     if not h:
         return Column("blank")
-    kind = next((k for k, names in w.kinds.items() for n in names if re.search(rf"\b{re.escape(n)}\b", h)), None)
+    kind = next((k for k, names in w.kinds.items() for n in names if _word_re(n).search(h)), None)
     found = _PERIOD.findall(raw)
     period = full_period(" ".join(found)) if found else None
-    if period and re.search(r"\bQ[1-4]\b", period, re.IGNORECASE) and not re.match(r"Q", period, re.IGNORECASE):
-        period = re.sub(r"^(.*?)\s*(Q[1-4])$", r"\2 \1", period, flags=re.IGNORECASE)
-    if any(re.search(rf"\b{re.escape(n)}\b", h) for n in w.to_date) and period:
+    if period and _QUARTER.search(period) and not period.startswith(("Q", "q")):
+        period = _QUARTER_LAST.sub(r"\2 \1", period)
+    if any(_word_re(n).search(h) for n in w.to_date) and period:
         return Column("value", kind or "actual", f"{period} year to date")
     if period or kind:
         # A label column may name a year ('Indicator 2019'): only count it as a period
@@ -122,8 +148,8 @@ def column(header: str) -> Column:
         rest = _norm(_PERIOD.sub(" ", raw))
         for names in w.kinds.values():
             for n in names:
-                rest = re.sub(rf"\b{re.escape(n)}\b", " ", rest)
-        rest = re.sub(r"\b(?:data|value|values|year|figure|figures|position|outturn|fy|financial)\b", " ", rest)
+                rest = _word_re(n).sub(" ", rest)
+        rest = _VALUE_WORDS.sub(" ", rest)
         if len(rest.split()) <= 1:
             return Column("value", kind or "actual", period or "not stated")
     for fld in ("code", "unit", "definition", "owner", "label"):
@@ -152,7 +178,7 @@ def cells_of(line: str) -> list[str] | None:
     s = line.strip()
     if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
         inner = s[1:-1].split("|")
-        if all(re.fullmatch(r"\s*:?-{2,}:?\s*", c) for c in inner):
+        if all(_MD_SEPARATOR.fullmatch(c) for c in inner):
             return []  # the separator under a markdown header
         return [c.strip() for c in inner]
     return None
@@ -162,7 +188,7 @@ def _value_parts(raw: str) -> list[tuple[str, str | None]]:
     """A cell's values: ('6.5%', None) and ('6.5%', 'target') for '6.5% <i>Target: 6.5%</i>'."""
     text = clean(raw)
     out: list[tuple[str, str | None]] = []
-    m = re.search(r"\b(target|plan|baseline)\s*:\s*(.+)$", text, re.IGNORECASE)
+    m = _OWN_KIND.search(text)
     if m and text[: m.start()].strip():
         out.append((text[: m.start()].strip(), None))
         out.append((m[2].strip(), m[1].lower()))
@@ -179,12 +205,12 @@ def value_text(text: str, kind: str) -> str | None:
     t = text.strip()
     if not t or _norm(t) in w.none or len(t) > 120:
         return None
-    t = re.split(r"\s{2,}", t)[0].strip()
+    t = _WIDE_GAP.split(t)[0].strip()
     for trend in w.trend:
-        t = re.sub(rf"\s+{re.escape(trend)}\s*$", "", t, flags=re.IGNORECASE)
+        t = _trend_re(trend).sub("", t)
     if _NUMBERISH.match(t):
         return t
-    if kind in ("target", "plan") and re.search(r"\d", t):
+    if kind in ("target", "plan") and _DIGIT.search(t):
         return t
     return None
 
@@ -196,7 +222,7 @@ def unit_of(name: str, values: list[str], given: str | None) -> str | None:
     name_l = name.lower()
     for unit, cues in words().units.items():
         if any(c in text.lower() for c in cues if not c.isalpha()) or any(
-            re.search(rf"\b{re.escape(c)}\b", name_l) for c in cues if c[0].isalpha()
+            _word_re(c).search(name_l) for c in cues if c[0].isalpha()
         ):
             return unit
     return None
@@ -259,7 +285,7 @@ def _organisation_and_unit(text: str) -> tuple[str, str | None]:
     toks = text.split()
     low = [t.lower() for t in toks]
     for i in range(len(toks) - 1, 0, -1):
-        if _ends_organisation(low, i) and re.match(NAME_WORD, toks[i]):
+        if _ends_organisation(low, i) and _NAME_WORD.match(toks[i]):
             return " ".join(toks[:i]), " ".join(toks[i:])
     return text, None
 
@@ -271,7 +297,7 @@ def owner_mentions(text: str, sp: Span) -> list[Mention]:
     out: list[Mention] = []
     unit_of: Mention | None = None  # the organisation a later bare unit belongs to
     here: Mention | None = None  # the unit (or organisation) a later contact is listed under
-    for piece in re.split(r"\s*[,;/]\s*|\s+[–—-]\s+", label_text(text)):
+    for piece in _OWNER_SPLIT.split(label_text(text)):
         rest, person = _trailing_person(piece.strip(" ."))
         if rest:
             org, unit = _organisation_and_unit(rest)
@@ -301,7 +327,7 @@ def _observations(label: str, cols: list[Column], cells: list[str], lines: list[
                 continue
             period = col.period or "not stated"
             if period == "not stated":
-                m = re.search(r"\(((?:19|20)\d\d(?:\s*/\s*\d\d)?)\)", text)
+                m = _YEAR_IN_BRACKETS.search(text)
                 period = full_period(m[1]) if m else period
             sp = Span(lines[i], lines[i], cells[i].strip()[:300])
             out.append(Observation(
