@@ -48,6 +48,25 @@ _PART_NAMED = re.compile(r"^(scheme|workstream|work[\s-]stream|project)\s*(?:no\
 _PART_TAIL = re.compile(r"^(.{2,60}?\s(scheme|workstream|work[\s-]stream|project))$", re.I)
 _BULLET = re.compile(r"^\s*(?:([-•*▪●◦])|\(?(\d{1,2})[.)]|\(?([a-z])[.)])\s+(.+)$")
 DETAILS = ("objectives", "deliverables", "metrics")
+_NOT_NORM = re.compile(r"[^a-z0-9 ]+")
+_SPACE = re.compile(r"\s+")
+_LINE_MARK = re.compile(r"^\s*(?:#+\s*|[-•]\s+|\*\s+)")  # a heading's hashes, a bullet
+_LABEL = re.compile(r"^([A-Za-z][A-Za-z /&()-]{1,40}?)\s*:\s*(.*)$")
+_SEPARATORS = {"metrics": re.compile(r"\s*[;,]\s*"), "other": re.compile(r"\s*;\s*")}
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+_NOT_TO_THIS = re.compile(r"\w+\s+(?:this|that|these|those|it|them)\b", re.I)
+_TITLE = re.compile(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$")
+_TO = re.compile(r"^\s*To\s*:\s*\S")
+_FROM = re.compile(r"^\s*From\s*:")
+_FROM_PERSON = re.compile(r"^\s*From\s*:\s*([^,]+),")
+_ON_BEHALF = re.compile(r"^\s*On behalf of\s*:\s*(.+\b(?:Board|Group|Committee|Partnership))\s*$")
+_BOLD = re.compile(r"\s*\*\*(.+?)\*\*\s*")
+_UPDATE = re.compile(r"\bupdate\b|:", re.I)
+_TITLE_PARTS = re.compile(r":\s+|\s+[–—-]\s+")
+_LAST_BRACKETS = re.compile(r"\s*\([^)]*\)$")
+_PLAN_WORD = re.compile(r"\b(?:plan|programme|fund)\b", re.I)
+_SCHEMES_TAIL = re.compile(r"\s*[:–—-]\s*schemes?\b.*$", re.I)
+_PLAIN_TITLE = re.compile(r"^\s*Title\s*:\s*(.+)$")
 
 
 @cache
@@ -57,7 +76,7 @@ def words() -> dict:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", clean(text).lower())).strip()
+    return _SPACE.sub(" ", _NOT_NORM.sub(" ", clean(text).lower())).strip()
 
 
 def _span(src: Source, n: int) -> Span:
@@ -84,8 +103,8 @@ def _field(label: str) -> str | None:
 
 def _labelled(line: str) -> tuple[str, str] | None:
     """'Objectives: a; b' -> ('objectives', 'a; b'); '**Metrics**' alone -> ('metrics', '')."""
-    text = clean(re.sub(r"^\s*(?:#+\s*|[-•]\s+|\*\s+)", "", line)).strip()
-    m = re.match(r"^([A-Za-z][A-Za-z /&()-]{1,40}?)\s*:\s*(.*)$", text)
+    text = clean(_LINE_MARK.sub("", line)).strip()
+    m = _LABEL.match(text)
     if m and (f := _field(m[1])):
         return f, m[2].strip()
     f = _field(text.rstrip(":"))
@@ -94,28 +113,39 @@ def _labelled(line: str) -> tuple[str, str] | None:
 
 def _items(field: str, value: str) -> list[str]:
     """An inline list: '; ' between items, and ', ' too between metrics."""
-    sep = r"\s*[;,]\s*" if field == "metrics" else r"\s*;\s*"
-    return [i.strip(" .") for i in re.split(sep, value) if len(i.strip(" .")) > 1]
+    sep = _SEPARATORS["metrics" if field == "metrics" else "other"]
+    return [i.strip(" .") for i in sep.split(value) if len(i.strip(" .")) > 1]
 
 
 def _cue_list(text: str) -> str | None:
     """The field a sentence ending with ':' opens a list of ('The key priorities are:')."""
     if not text.endswith(":"):
         return None
-    last = re.split(r"(?<=[.!?])\s+", text)[-1]
+    last = _SENTENCE.split(text)[-1]
     if len(last) > words()["cues"]["cue_length"]:
         return None
     low = last.lower()
-    return next((f for f in DETAILS if any(re.search(rf"\b{re.escape(w)}\b", low) for w in words()["cues"][f])), None)
+    return next((f for f in DETAILS if _cue(f).search(low)), None)
+
+
+@cache
+def _cue(field: str) -> re.Pattern[str]:
+    """Any of the words that cue a list of this field, whole."""
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words()["cues"][field]))
+
+
+@cache
+def _aim() -> re.Pattern[str]:
+    aim = "|".join(map(re.escape, words()["cues"]["aims"]))
+    return re.compile(rf"(?:^|[.;]\s+)(?:the|our|its|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:{aim})\s+"
+                      rf"(?:of\s+[^.;]{{1,60}}?\s+)?(?:is|are)\s+to\s+([^.;]{{8,300}})", re.I)
 
 
 def _aims(text: str) -> list[str]:
     """Aims a sentence states: 'The ambition is to have X.' -> 'Have X'."""
-    aim = "|".join(map(re.escape, words()["cues"]["aims"]))
     out = []
-    for m in re.finditer(rf"(?:^|[.;]\s+)(?:the|our|its|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:{aim})\s+"
-                         rf"(?:of\s+[^.;]{{1,60}}?\s+)?(?:is|are)\s+to\s+([^.;]{{8,300}})", text, re.I):
-        if not re.match(r"\w+\s+(?:this|that|these|those|it|them)\b", m[1], re.I):
+    for m in _aim().finditer(text):
+        if not _NOT_TO_THIS.match(m[1]):
             out.append(m[1][0].upper() + m[1][1:].strip())  # not 'to submit this ...': it leans on the sentence before
     return out
 
@@ -238,20 +268,20 @@ class _Reader:
 
     def cover(self, n: int, line: str, text: str) -> bool:
         """A report's cover sheet: its title, author and the body it is written for."""
-        m = re.match(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$", line)
-        if m or re.match(r"^\s*To\s*:\s*\S", line):
+        m = _TITLE.match(line)
+        if m or _TO.match(line):
             self.programme, self.parts_level, self.table, self.part, self.open = None, None, None, None, None
             self.headed = False
             name = _programme_title(m[1]) if m else None
             if name:
                 self.programme = Mention(name, "programme", _span(self.src, n))
             return True
-        if re.match(r"^\s*From\s*:", line) and _LEADS.search(text):
-            person = re.match(r"^\s*From\s*:\s*([^,]+),", text)
+        if _FROM.match(line) and _LEADS.search(text):
+            person = _FROM_PERSON.match(text)
             if person:
                 self.leads.append(Mention(person[1].strip(), "person", _span(self.src, n)))
             return True
-        ob = re.match(r"^\s*On behalf of\s*:\s*(.+\b(?:Board|Group|Committee|Partnership))\s*$", text)
+        ob = _ON_BEHALF.match(text)
         if ob and self.programme is not None:
             sp = _span(self.src, n)
             self.rels.append(Relation(self.programme, "gg:governedBy", Mention(ob[1], "body", sp), sp))
@@ -286,7 +316,7 @@ class _Reader:
         heading naming a scheme or workstream. True when the line was a heading."""
         numbered = _HEADING.match(line)
         md = _MARKDOWN.match(line)
-        bold = re.fullmatch(r"\s*\*\*(.+?)\*\*\s*", line)
+        bold = _BOLD.fullmatch(line)
         if numbered:
             level, title = numbered[1].count(".") + 1, clean(numbered[2])
         elif md:
@@ -314,12 +344,12 @@ class _Reader:
         of Work') and each part's section below them ('3.5.2 Maternity and Paediatrics')."""
         if self.parts_level is not None and level <= self.parts_level:
             self.parts_level = None
-        if _PARTS.search(title) and not _programme_title(title) and not re.search(r"\bupdate\b|:", title, re.I):
+        if _PARTS.search(title) and not _programme_title(title) and not _UPDATE.search(title):
             self.parts_level = level
             return True
         if self.parts_level is not None and level == self.parts_level + 1:
-            name = re.split(r":\s+|\s+[–—-]\s+", title)[0].strip()
-            name = re.sub(r"\s*\([^)]*\)$", "", name) if len(name) > 40 else name
+            name = _TITLE_PARTS.split(title)[0].strip()
+            name = _LAST_BRACKETS.sub("", name) if len(name) > 40 else name
             if 2 <= len(name) <= 80:
                 self.start_part(Mention(name, "workstream", _span(self.src, n)), level, self.programme, n)
                 return True
@@ -392,9 +422,8 @@ def _plan_above(src: Source, n: int) -> str | None:
     line above it that names one."""
     for k in range(n - 1, max(n - 15, 0), -1):
         t = clean(src.line(k)).strip(" #*")
-        if t and "\t" not in src.line(k) and len(t) < 100 and re.search(r"\b(?:plan|programme|fund)\b", t, re.I) \
-                and not _labelled(src.line(k)):
-            return re.sub(r"\s*[:–—-]\s*schemes?\b.*$", "", t, flags=re.I)
+        if t and "\t" not in src.line(k) and len(t) < 100 and _PLAN_WORD.search(t) and not _labelled(src.line(k)):
+            return _SCHEMES_TAIL.sub("", t)
     return None
 
 
@@ -402,7 +431,7 @@ def _paper_plan(src: Source) -> str | None:
     """The plan, programme or fund a paper's title names, in its first dozen lines."""
     for k in range(1, min(len(src.lines), 12) + 1):
         t = clean(src.line(k)).strip(" #*")
-        if t and len(t) < 100 and re.search(r"\b(?:plan|programme|fund)\b", t, re.I) and not _labelled(src.line(k)):
+        if t and len(t) < 100 and _PLAN_WORD.search(t) and not _labelled(src.line(k)):
             return t
     return None
 
@@ -414,7 +443,7 @@ def _leads(leads: list[Mention], src: Source) -> list[Relation]:
     for lead in leads:
         line = lead.span.first
         for n in range(line + 1, min(line + 6, len(src.lines)) + 1):
-            m = re.match(r"^\s*Title\s*:\s*(.+)$", src.line(n))
+            m = _PLAIN_TITLE.match(src.line(n))
             name = _programme_title(m[1]) if m else None
             if name:
                 out.append(Relation(Mention(name, "programme", _span(src, n)), "gg:ledBy", lead, lead.span))
