@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache, lru_cache
 
 from govgraph.ingest.cover import cover_ranges
 from govgraph.ingest.names import BODY_KINDS, kind_of
@@ -21,11 +22,27 @@ from govgraph.ingest.text import FULL_DATE, clean, iso_date
 
 TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\b\d{1,2}[:.]\d{2}\b|\bnoon\b", re.I)
 _PAGES = re.compile(r"\s*\((?:pages?|p\.)\s*[\d\s,–-]+\)\s*$", re.I)
+_LINE_MARK = re.compile(r"^\s*(?:#+|[-•*]\s)\s*")
+_WELLBEING = re.compile(r"\bwell[\s-]+being\b", re.I)
+_THE = re.compile(r"^the\s+", re.I)
+_THAT = re.compile(r"^that\s+", re.I)
+_SPACE = re.compile(r"\s+")
+_INNER_HYPHEN = re.compile(r"(?<=\w)-(?=\w)")
+_MINUTES_OF = re.compile(r"minutes\s+of\b", re.I)
+_HELD = re.compile(r"held\b.*", re.I)
+_FIRST_NAME_END = re.compile(r"[,(]| and ")
+_MEMBERS = re.compile(r"\bmembers?\b", re.I)
+_UNIT_WORD = re.compile(r"\b(?:directorate|department|service)s?$", re.I)
+_CHAIR_WORD = re.compile(r"\bchair", re.I)
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_LAST_BRACKETS = re.compile(r"\s*\([^)]*\)$")
+_NOTE = re.compile(r"(.+?)\s*\(([^)]*)\)")
 
 
+@lru_cache(maxsize=1 << 14)  # sections are found by reading the lines around each again
 def bare(line: str) -> str:
     """A line without markdown heading marks, bullets, bold and HTML fragments."""
-    return clean(re.sub(r"^\s*(?:#+|[-•*]\s)\s*", "", line))
+    return clean(_LINE_MARK.sub("", line))
 
 
 def cell(src: Source, n: int, value: str) -> Cell:
@@ -36,14 +53,26 @@ def span(src: Source, first: int, last: int | None = None) -> Span:
     return Span(first, last or first, src.line(first).strip())
 
 
-def _alternatives(words: list[str]) -> str:
+def _alternatives(words: list[str] | tuple[str, ...]) -> str:
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+
+
+@cache
+def _labelled(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A line opening with one of the labels: group 2 the colon, if any; 3 the value."""
+    return re.compile(rf"({_alternatives(labels)})\b\s*(:)?\s*(.*)$", re.I)
+
+
+@cache
+def _opening(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """A line opening with one of the words and a space, no colon: group 2 the rest."""
+    return re.compile(rf"({_alternatives(labels)})\s+(.*)$", re.I)
 
 
 def label_value(text: str, labels: list[str], free: bool = False) -> tuple[str, str] | None:
     """'Date: 8 April 2019' -> ('date', '8 April 2019'); a label alone on its line gives ''.
     Without a colon a value may follow the label only when `free` ('Report of X')."""
-    m = re.match(rf"({_alternatives(labels)})\b\s*(:)?\s*(.*)$", text, re.I)
+    m = _labelled(tuple(labels)).match(text)
     if not m or (not m[2] and m[3] and not free):
         return None
     return m[1].lower(), m[3].strip()
@@ -91,15 +120,15 @@ def numbered_run(src: Source, start: int, end: int, first: int | None = None) ->
 
 
 def meeting_key(body: str, iso: str) -> str:
-    body = re.sub(r"\bwell[\s-]+being\b", "Wellbeing", body, flags=re.I)
-    body = re.sub(r"^the\s+", "", body, flags=re.I)
-    body = re.sub(r"\s+", " ", body).strip()
+    body = _WELLBEING.sub("Wellbeing", body)
+    body = _THE.sub("", body)
+    body = _SPACE.sub(" ", body).strip()
     return f"{body} {iso}"
 
 
 def body_kind(name: str) -> str:
     """kind_of, reading 'Well-being' and 'Co-ordination' as their words."""
-    return kind_of(re.sub(r"(?<=\w)-(?=\w)", " ", name), person_ok=False)
+    return kind_of(_INNER_HYPHEN.sub(" ", name), person_ok=False)
 
 
 def body_mention(name: str, sp: Span) -> Mention | None:
@@ -136,18 +165,17 @@ def minutes_header(src: Source, n: int) -> tuple[str, str, int] | None:
     """'Minutes of the Meeting of X held at 2.00 pm / on Monday, 14 January 2019' ->
     (body, ISO date, last line used)."""
     text = bare(src.line(n))
-    if not re.match(r"minutes\s+of\b", text, re.I):
+    if not _MINUTES_OF.match(text):
         return None
-    pre = _alternatives(cues()["minutes"]["preamble"])
     for last in (n, n + 1, n + 2):
         if last > len(src.lines):
             break
         joined = " ".join(bare(src.line(k)) for k in range(n, last + 1))
-        m = re.match(rf"minutes\s+of\s+(?:(?:{pre})\s+)*(.+?)\s*(?:\bmeeting\s+)?(?:\bheld\b|[,–—]|\s-\s|\bon\b)(.*)$", joined, re.I)
+        m = _minutes_heading().match(joined)
         if not m:
             continue
         body = m[1].strip(" ,")
-        if re.fullmatch(r"held\b.*", body, re.I):
+        if _HELD.fullmatch(body):
             # 'Minutes of the meeting held on ...': the body is named in the heading above.
             body = _body_above(src, n) or ""
             if not body:
@@ -160,6 +188,14 @@ def minutes_header(src: Source, n: int) -> tuple[str, str, int] | None:
     return None
 
 
+@cache
+def _minutes_heading() -> re.Pattern[str]:
+    """'Minutes of [the meeting of] X held ... / on ... / , ...': group 1 the body, 2 the rest."""
+    pre = _alternatives(cues()["minutes"]["preamble"])
+    return re.compile(
+        rf"minutes\s+of\s+(?:(?:{pre})\s+)*(.+?)\s*(?:\bmeeting\s+)?(?:\bheld\b|[,–—]|\s-\s|\bon\b)(.*)$", re.I)
+
+
 def _is_end(text: str) -> bool:
     low = text.lower().strip("() *#")
     return any(low.startswith(e) for e in cues()["minutes"]["end"])
@@ -170,8 +206,8 @@ def _attendance_cue(text: str) -> tuple[str, str] | None:
     for kind in ("apologies", "present"):
         lv = label_value(text, c[kind])
         if lv is None:
-            m = re.match(rf"({_alternatives(c[kind])})\s+(.*)$", text, re.I)
-            if m and parse_people(m[2]) and person_name(re.split(r"[,(]| and ", m[2])[0]):
+            m = _opening(tuple(c[kind])).match(text)
+            if m and parse_people(m[2]) and person_name(_FIRST_NAME_END.split(m[2])[0]):
                 lv = (m[1], m[2])
         if lv is not None:
             return kind, lv[1]
@@ -187,7 +223,7 @@ _BY_UNIT = re.compile(r"\b(?:employees|officers|staff)\b.*\b(?:directorates?|dep
 
 def _unit_name(label: str) -> str:
     """'Place' -> 'Place Directorate', as the papers name a directorate elsewhere."""
-    return label if re.search(r"\b(?:directorate|department|service)s?$", label, re.I) else f"{label} Directorate"
+    return label if _UNIT_WORD.search(label) else f"{label} Directorate"
 
 
 def attendance(src: Source, start: int, end: int, issuer: str | None = None
@@ -217,7 +253,7 @@ def attendance(src: Source, start: int, end: int, issuer: str | None = None
             break
         group = _GROUP_LABEL.match(text)
         if group and not person_name(group[1]):
-            in_members = bool(re.search(r"\bmembers?\b", group[1], re.I)) and current == "present"
+            in_members = bool(_MEMBERS.search(group[1])) and current == "present"
             unit = _unit_name(group[1]) if by_unit and not in_members else None
             by_unit = bool(_BY_UNIT.search(group[1])) or (by_unit and unit is not None)
             text = group[2]
@@ -241,17 +277,29 @@ def attendance(src: Source, start: int, end: int, issuer: str | None = None
 
 def decision_start(text: str) -> str | None:
     """The decision's own words after its cue ('' when clauses follow), or None."""
-    c = cues()["decision"]
-    m = re.match(rf"(?:{'|'.join(map(re.escape, c['upper']))})\b\s*[:–-]?\s*(?:that\b)?\s*:?\s*(.*)$", text)
+    upper, labelled, stated = _decision_cues()
+    m = upper.match(text)
     if m:
         return m[1]
-    m = re.match(rf"(?:{_alternatives(c['labelled'])})\s*:\s*(.*)$", text, re.I)
+    m = labelled.match(text)
     if m:
         return m[1] or ""
-    m = re.match(rf"(?:the\s+)?(?:{_alternatives(c['subjects'])})\s+(?:{_alternatives(c['verbs'])})\b(.*)$", text, re.I)
+    m = stated.match(text)
     if m and m[1].strip(" :"):
         return text
     return None
+
+
+@cache
+def _decision_cues() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """A decision opened by a word in capitals ('RESOLVED that'), a label ('Decision:'),
+    or a subject and verb ('The Board agreed ...')."""
+    c = cues()["decision"]
+    return (
+        re.compile(rf"(?:{'|'.join(map(re.escape, c['upper']))})\b\s*[:–-]?\s*(?:that\b)?\s*:?\s*(.*)$"),
+        re.compile(rf"(?:{_alternatives(c['labelled'])})\s*:\s*(.*)$", re.I),
+        re.compile(rf"(?:the\s+)?(?:{_alternatives(c['subjects'])})\s+(?:{_alternatives(c['verbs'])})\b(.*)$", re.I),
+    )
 
 
 _CLAUSE = re.compile(r"^\(?([0-9]{1,2}|[a-z]|[ivx]{1,4})[.)]\s+(.+)$")
@@ -261,7 +309,7 @@ def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[
     out: list[Resolution] = []
 
     def add(text: str, n: int) -> None:
-        text = re.sub(r"^that\s+", "", clean(text), flags=re.I).strip()
+        text = _THAT.sub("", clean(text)).strip()
         if text:
             text = text[0].upper() + text[1:]
             out.append(Resolution(Cell(text, span(src, n)), span(src, n), Cell(key, span(src, n)),
@@ -290,7 +338,7 @@ def resolutions(src: Source, start: int, end: int, key: str, item: str) -> list[
 def membership(person: Mention, body: Mention, on: Cell, role: str | None = None) -> Membership:
     """A member of a body as a meeting's papers list them, dated by the meeting. The
     role on the body is `role`, else the chair the person's note names, else 'Member'."""
-    role = role or (person.role if person.role and re.search(r"\bchair", person.role, re.I) else "Member")
+    role = role or (person.role if person.role and _CHAIR_WORD.search(person.role) else "Member")
     key = f"{person.text} {body.text} {role}"
     return Membership(Cell(key, person.span), person.span, person, body, Cell(role, person.span), on)
 
@@ -368,8 +416,8 @@ def _member_pieces(text: str) -> list[str]:
     """The pieces of a members line, 'A and B' split where both sides name a person."""
     out: list[str] = []
     for part in _top_level_split(text):
-        sides = re.split(r"\s+(?:and|&)\s+", part)
-        names = [re.sub(r"\s*\([^)]*\)$", "", s) for s in sides]
+        sides = _AND.split(part)
+        names = [_LAST_BRACKETS.sub("", s) for s in sides]
         split = len(sides) > 1 and all(person_name(n) or _SURNAME.fullmatch(n) for n in names)
         out.extend(sides if split else [part])
     return out
@@ -380,8 +428,7 @@ def members(text: str, sp: Span) -> list[tuple[Mention, str]] | None:
     ('Chair', 'Vice-Chair', else 'Member'); None when a piece names no one and follows no
     one (the line is not part of the list). After a 'Councillors:' label a bare surname
     is a councillor."""
-    c = cues()["agenda"]
-    councillors = re.match(rf"(?:{_alternatives(c['councillors'])})\s*:?\s+(.*)$", text, re.I)
+    councillors = _councillors().match(text)
     if councillors:
         text = councillors[1]
     else:
@@ -390,7 +437,7 @@ def members(text: str, sp: Span) -> list[tuple[Mention, str]] | None:
             text = group[2]
     out: list[tuple[Mention, str]] = []
     for piece in _member_pieces(text):
-        note = re.fullmatch(r"(.+?)\s*\(([^)]*)\)", piece)
+        note = _NOTE.fullmatch(piece)
         bare_name, note_text = (note[1].strip(), note[2].strip()) if note else (piece, "")
         name = person_name(bare_name)
         if name is None and councillors and _SURNAME.fullmatch(bare_name):
@@ -414,6 +461,12 @@ def members(text: str, sp: Span) -> list[tuple[Mention, str]] | None:
             person = replace(person, role=note_text)
         out.append((person, role))
     return out or None
+
+
+@cache
+def _councillors() -> re.Pattern[str]:
+    """A 'Councillors:' label: group 1 the names after it."""
+    return re.compile(rf"(?:{_alternatives(cues()['agenda']['councillors'])})\s*:?\s+(.*)$", re.I)
 
 
 def membership_list(src: Source, start: int, end: int) -> list[tuple[Mention, str]]:
