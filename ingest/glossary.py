@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from govgraph.ingest.names import BODY_KINDS, PROGRAMME_KINDS, head_kind, is_acronym, split_people, strip_alias, vocab
 from govgraph.ingest.records import Abbreviation, Mention, Span
@@ -25,6 +26,46 @@ _CUE = re.compile(r"\b(?:re-?named|re-?branded|branded|now\s+(?:known|called)|kn
 _NEAR = 240  # characters either side of the cue where the two names stand
 # 'Y (formerly X)', 'Y, formerly known as the X,': X was Y's name.
 _FORMERLY = re.compile(rf"(?P<new>{_NAME})\s*(?:\(|,\s*)(?P<how>formerly(?:\s+known\s+as)?)\s+(?:the\s+)?(?P<old>{_NAME})")
+_TRAILING_BRACKETS = re.compile(r"\s*\(.*?\)\s*$")
+# '- CCC Coventry City Council': an acronym, then the name it stands for.
+_LIST_ITEM = re.compile(r"\s*[-•*]?\s*([A-Z][A-Za-z&]{1,11})\s+([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10})\s*")
+# 'Long Name (LN)'. A name starts at a word's start: tried inside one long capitalised
+# word, the pattern backtracked at every letter (quadratic).
+_DEFINED = re.compile(
+    r"(?<![\w&'’-])((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)")
+_THE = re.compile(r"^(?:The|the)\s+")
+_CAPITALS = re.compile(r"(?<![\w&])[A-Z][A-Z]{2,9}(?![\w&])")
+_WORD = re.compile(r"[A-Za-z][\w'’-]*")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_ALNUM = re.compile(r"[A-Za-z0-9]+")
+_BULLET = re.compile(r"^(\s*)[-•*]\s+(.*\S)")
+_WELLBEING = re.compile(r"well[\s-]*being", re.I)
+
+
+class _Joined:
+    """A paper's lines as one text, so a pattern or word is searched for once, not once
+    a line. No pattern searched for here matches a line break."""
+
+    def __init__(self, lines: list[str] | tuple[str, ...]) -> None:
+        self.text = "\n".join(lines)
+        self.starts = [0]
+        for line in lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+
+    def line_of(self, offset: int) -> int:
+        """The number (1-based) of the line holding the offset."""
+        return bisect_right(self.starts, offset)
+
+    def lines_with(self, word: str) -> list[int]:
+        """The numbers of the lines the word stands in, in order."""
+        out: list[int] = []
+        at = self.text.find(word)
+        while at >= 0:
+            n = self.line_of(at)
+            if not out or out[-1] != n:
+                out.append(n)
+            at = self.text.find(word, self.starts[n] if n < len(self.starts) else len(self.text))
+        return out
 
 
 def abbreviations(src: Source) -> list[Abbreviation]:
@@ -36,18 +77,16 @@ def abbreviations(src: Source) -> list[Abbreviation]:
         cells = [c.strip() for c in line.split("\t")]
         filled = [c for c in cells if c]
         if len(cells) <= 3 and len(filled) == 2 and is_acronym(filled[0]) and len(filled[1].split()) >= 2:
-            long = re.sub(r"\s*\(.*?\)\s*$", "", clean(filled[1]))
+            long = _TRAILING_BRACKETS.sub("", clean(filled[1]))
             found.setdefault(filled[0], Abbreviation(filled[0], long, Span(number, number, line.strip())))
             continue
-        item = re.fullmatch(r"\s*[-•*]?\s*([A-Z][A-Za-z&]{1,11})\s+([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){1,10})\s*", line)
+        item = _LIST_ITEM.fullmatch(line)
         if item and is_acronym(item[1]) and _initials_fit(item[1], item[2]):
             found.setdefault(item[1], Abbreviation(item[1], clean(item[2]), Span(number, number, line.strip())))
             continue
         for ab in renamings(line, number):
             found.setdefault(ab.short, ab)
-        # A name starts at a word's start: tried inside one long capitalised word, the
-        # pattern backtracked at every letter (quadratic).
-        for m in re.finditer(r"(?<![\w&'’-])((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)", line):
+        for m in _DEFINED.finditer(line):
             long, short = strip_alias(m.group(0))
             if short and _initials_fit(short, long):
                 found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0)), "defined in the text"))
@@ -84,23 +123,25 @@ def renamings(line: str, number: int) -> list[Abbreviation]:
 
 
 def _unthe(name: str) -> str:
-    return re.sub(r"^(?:The|the)\s+", "", name.strip(" ,"))
+    return _THE.sub("", name.strip(" ,"))
 
 
 def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
     """Common abbreviations (names.toml) the paper uses without defining, each cited at
     the first line that uses it."""
     out = []
+    paper = _Joined(src.lines)
     for short, long in vocab().abbreviations.items():
-        if short in defined:
+        if short in defined or short not in paper.text:
             continue
-        rx = re.compile(rf"(?<![\w&]){re.escape(short)}(?![\w&])")
-        for number, line in enumerate(src.lines, 1):
-            m = rx.search(line)
-            if m:
-                quote = line[max(0, m.start() - 60) : m.end() + 60].strip()
-                out.append(Abbreviation(short, long, Span(number, number, quote), "a common abbreviation the paper uses"))
-                break
+        # A line break is no word character: the first match in the whole text is the
+        # first line's first match.
+        m = re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", paper.text)
+        if m:
+            number = paper.line_of(m.start())
+            line, at = src.lines[number - 1], paper.starts[number - 1]
+            quote = line[max(0, m.start() - at - 60) : m.end() - at + 60].strip()
+            out.append(Abbreviation(short, long, Span(number, number, quote), "a common abbreviation the paper uses"))
     return out
 
 
@@ -111,14 +152,14 @@ def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
     """Acronyms the paper uses without defining whose letters are the initials of a name it
     writes ('BHBCBV' and 'Better Health Better Care Better Value'; 'DTOC' and 'Delayed
     Transfers of Care'), each cited where the name stands."""
-    used = {m[0] for line in src.lines for m in re.finditer(r"(?<![\w&])[A-Z][A-Z]{2,9}(?![\w&])", line)} - defined
+    used = {m[0] for line in src.lines for m in _CAPITALS.finditer(line)} - defined
     if not used:
         return []
     found: dict[str, Abbreviation] = {}
     for number, line in enumerate(src.lines, 1):
         for m in _RUN.finditer(line):
             name = m[0]
-            words = re.findall(r"[A-Za-z][\w'’-]*", name)
+            words = _WORD.findall(name)
             for short in {"".join(w[0] for w in words if w[0].isupper()), "".join(w[0].upper() for w in words)}:
                 if short in used and short not in found:
                     found[short] = Abbreviation(short, name, Span(number, number, name), "the initials of a name the paper gives")
@@ -127,7 +168,7 @@ def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
 
 def _initials_fit(short: str, long: str) -> bool:
     """'CRCCG' fits 'Coventry and Rugby Clinical Commissioning Group'."""
-    initials = "".join(w[0] for w in re.findall(r"[A-Za-z]+", long) if w[0].isupper())
+    initials = "".join(w[0] for w in _LETTERS.findall(long) if w[0].isupper())
     s = short.replace("&", "").upper()
     it = iter(initials.upper())
     return len(s) >= 2 and s[0] == initials[:1].upper() and all(c in it for c in s)
@@ -139,7 +180,7 @@ def people_lists(src: Source) -> list[Mention]:
     people: list[Mention] = []
     org: tuple[str, int] | None = None
     for number, line in enumerate(src.lines, 1):
-        m = re.match(r"^(\s*)[-•*]\s+(.*\S)", line)
+        m = _BULLET.match(line)
         if not m:
             if line.strip():
                 org = None
@@ -159,7 +200,7 @@ def people_lists(src: Source) -> list[Mention]:
 def _flexible(name: str) -> re.Pattern[str] | None:
     """A pattern for a name's other spellings: 'Well-being'/'Well Being'/'Wellbeing',
     'and'/'&', any spacing and case."""
-    toks = re.findall(r"[A-Za-z0-9]+", name)
+    toks = _ALNUM.findall(name)
     if len(toks) < 3:
         return None
     parts = []
@@ -178,18 +219,18 @@ def spelling_variants(src: Source, names: set[str]) -> list[Abbreviation]:
     """Other spellings of the names the paper's structured parts use, each cited where
     it stands: 'Health and Well Being Board' for 'Health and Wellbeing Board'."""
     out: dict[str, Abbreviation] = {}
-    canon = {re.sub(r"well[\s-]*being", "wellbeing", n, flags=re.I) for n in names}
-    lowered = [line.lower() for line in src.lines]
+    canon = {_WELLBEING.sub("wellbeing", n) for n in names}
+    lowered = _Joined([line.lower() for line in src.lines])
     for name in sorted(canon):
         rx = _flexible(name)
         if rx is None:
             continue
-        anchor = max(re.findall(r"[A-Za-z0-9]+", name), key=len).lower()
+        anchor = max(_ALNUM.findall(name), key=len).lower()
         if anchor == "wellbeing":
             anchor = "well"
-        for number, line in enumerate(src.lines, 1):
-            if anchor not in lowered[number - 1]:
-                continue  # the name's longest word is not on this line: no spelling of it is
+        # Only lines holding the name's longest word can hold a spelling of it.
+        for number in lowered.lines_with(anchor):
+            line = src.lines[number - 1]
             for m in rx.finditer(line):
                 variant = m.group(0)
                 if variant not in names and variant not in out and variant != name:
