@@ -21,8 +21,13 @@ FIELDS = ("to", "date", "from", "title", "other")
 GAP = 6  # most lines between two labels of one cover sheet
 
 
+_LINE_MARK = re.compile(r"^\s*(?:#+|[-•*]\s)\s*")
+_SPACE = re.compile(r"\s+")
+_DASH = re.compile(r"\s+[–—-]\s+")
+
+
 def _bare(line: str) -> str:
-    return clean(re.sub(r"^\s*(?:#+|[-•*]\s)\s*", "", line))
+    return clean(_LINE_MARK.sub("", line))
 
 
 @cache
@@ -40,7 +45,7 @@ def _label(text: str) -> tuple[str, str] | None:
     m = rx.match(text)
     if m is None:
         return None
-    return fields[re.sub(r"\s+", " ", m[1].lower())], m[2].strip()
+    return fields[_SPACE.sub(" ", m[1].lower())], m[2].strip()
 
 
 @dataclass
@@ -118,7 +123,7 @@ def _with_role(m: Mention, text: str) -> Mention:
     """'Cabinet Member for Adult Services – Councillor F Abbott': the post beside the name."""
     if m.role or m.kind != "person":
         return m
-    parts = [p.strip() for p in re.split(r"\s+[–—-]\s+", text)]
+    parts = [p.strip() for p in _DASH.split(text)]
     others = [p for p in parts if m.text not in p]
     if len(parts) == 2 and len(others) == 1 and others[0]:
         return Mention(m.text, m.kind, m.span, others[0], m.organisation, m.part_of)

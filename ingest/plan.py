@@ -46,8 +46,18 @@ def config() -> TableConfig:
     )
 
 
+_NOT_HEADER = re.compile(r"[^a-z0-9#& ]+")
+_SPACE = re.compile(r"\s+")
+_AFTER_CUE = re.compile(r"\s*(?:\([^)]*\))?\s*(?:[:–—-]\s*(.*))?$")
+_BULLETED = re.compile(r"^\s*(?:[-•*·–]|\d+[.)]|[a-z][.)])\s+(.*\S)\s*$")
+_BOLD_MARK = re.compile(r"\*\*")
+_LIST_MARK = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s")
+_POSSESSIVE = re.compile(r"^\w+['’]s\s+")
+_YEARS = re.compile(r"\b(20\d\d(?:\s*[-–/]\s*(?:20)?\d\d)?)\b")
+
+
 def _norm_header(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9#& ]+", " ", clean(text).lower())).strip()
+    return _SPACE.sub(" ", _NOT_HEADER.sub(" ", clean(text).lower())).strip()
 
 
 def column_field(header: str) -> str | None:
@@ -165,7 +175,13 @@ def _split_revised(parts: list[tuple[str, int]]) -> tuple[list[tuple[str, int]],
 
 
 def _any(patterns: tuple[str, ...], text: str) -> bool:
-    return any(re.search(p, text, re.IGNORECASE) for p in patterns)
+    return any(_status_re(p).search(text) for p in patterns)
+
+
+@cache
+def _status_re(pattern: str) -> re.Pattern[str]:
+    """A status pattern from tables.toml."""
+    return re.compile(pattern, re.IGNORECASE)
 
 
 def infer_status(acc: _Acc, revised: Cell | None, rag: Cell | None) -> Cell:
@@ -294,14 +310,14 @@ def _cue(text: str) -> tuple[str, str] | None:
         for cue in sorted(cues, key=len, reverse=True):
             if low.startswith(cue):
                 rest = t[len(cue) :]
-                m = re.match(r"\s*(?:\([^)]*\))?\s*(?:[:–—-]\s*(.*))?$", rest)
+                m = _AFTER_CUE.match(rest)
                 if m is not None:
                     return fld, (m.group(1) or "").strip()
     return None
 
 
 def _bullet(line: str) -> str | None:
-    m = re.match(r"^\s*(?:[-•*·–]|\d+[.)]|[a-z][.)])\s+(.*\S)\s*$", line)
+    m = _BULLETED.match(line)
     return m.group(1) if m else None
 
 
@@ -444,7 +460,7 @@ class PlanParser:
 
 def clean_segments(text: str) -> list[str]:
     """A heading line glued to its preamble by markdown bold: split on '**'."""
-    return [s.strip() for s in re.split(r"\*\*", text) if s.strip()]
+    return [s.strip() for s in _BOLD_MARK.split(text) if s.strip()]
 
 
 _TITLE_WORD = re.compile(r"\b(?:plan|strategy|framework|programme)\b", re.IGNORECASE)
@@ -452,7 +468,7 @@ _TITLE_WORD = re.compile(r"\b(?:plan|strategy|framework|programme)\b", re.IGNORE
 
 def _title_like(line: str) -> bool:
     text = clean(line.lstrip("#"))
-    return bool(text) and len(text) <= 120 and "\t" not in line and not re.match(r"^\s*(?:[-•*]|\d+[.)])\s", line)
+    return bool(text) and len(text) <= 120 and "\t" not in line and not _LIST_MARK.match(line)
 
 
 def title_block(src: Source, start: int = 1, end: int | None = None) -> Cell:
@@ -507,7 +523,7 @@ def plan_owner(src: Source, start: int, end: int) -> Mention | None:
     """'owned through Coventry's Health and Wellbeing Board' in the plan's own text."""
     for number in range(start, end + 1):
         for m in _OWNER.finditer(src.lines[number - 1]):
-            name = re.sub(r"^\w+['’]s\s+", "", m.group(1).strip())
+            name = _POSSESSIVE.sub("", m.group(1).strip())
             if len(name.split()) >= 2:
                 return Mention(name, "body", Span(number, number, m.group(0)))
     return None
@@ -525,7 +541,7 @@ def extract_plan(
     if not actions:
         return None
     title = title_block(src, 1, max(first - 1, 1))
-    period = re.search(r"\b(20\d\d(?:\s*[-–/]\s*(?:20)?\d\d)?)\b", title.value)
+    period = _YEARS.search(title.value)
     return Plan(
         title=title,
         span=Span(1, len(src.lines), title.span.quote),

@@ -99,14 +99,23 @@ def _named_pattern(heads: list[str], post_or_body: list[str]) -> re.Pattern[str]
     )
 
 
+_WELLBEING = re.compile(r"\bwell[\s-]+being\b")
+_NOT_NORM = re.compile(r"[^a-z0-9 ]+")
+_SPACE = re.compile(r"\s+")
+_YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:[-–/]|to)\s*((?:19|20)?\d\d)")
+_LETTERS = re.compile(r"[A-Za-z]+")
+_TITLED_PERIOD = re.compile(rf"(.*?\S)\s*,?\s*\(?({_PERIOD})\)?")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
 def _norm(text: str) -> str:
-    t = re.sub(r"\bwell[\s-]+being\b", "wellbeing", clean(text).lower())
-    return re.sub(r"\s+", " ", re.sub(r"[^a-z0-9 ]+", " ", t)).strip()
+    t = _WELLBEING.sub("wellbeing", clean(text).lower())
+    return _SPACE.sub(" ", _NOT_NORM.sub(" ", t)).strip()
 
 
 def norm_period(p: str) -> str:
     """'2016-19' -> '2016-2019', '2019 - 2024' -> '2019-2024', '2015 to 2020' -> '2015-2020'."""
-    m = re.fullmatch(r"((?:19|20)\d\d)\s*(?:[-–/]|to)\s*((?:19|20)?\d\d)", p.strip())
+    m = _YEAR_RANGE.fullmatch(p.strip())
     if not m:
         return p.strip()
     b = m[2] if len(m[2]) == 4 else m[1][:2] + m[2]
@@ -120,18 +129,18 @@ def strategy_kind(name: str) -> str | None:
     """'strategy', 'framework' or 'plan' when a name's last word is a strategy's head
     word ('Workplace Wellbeing Charter' is a strategy), else None."""
     name, _ = split_period(name)
-    last = re.findall(r"[A-Za-z]+", name)[-1:]
+    last = _LETTERS.findall(name)[-1:]
     kind = words().heads.get(last[0].capitalize()) if last else None
     return kind.lower() if kind else None
 
 
 def split_period(name: str) -> tuple[str, str | None]:
     """'Better Care Fund Plan 2019/20' -> ('Better Care Fund Plan', '2019-2020')."""
-    m = re.fullmatch(rf"(.*?\S)\s*,?\s*\(?({_PERIOD})\)?", name.strip())
+    m = _TITLED_PERIOD.fullmatch(name.strip())
     return (m[1], norm_period(m[2])) if m else (name.strip(), None)
 
 
 def period_start(period: str | None) -> int | None:
     """The year an edition starts: 2016 for '2016-2019'."""
-    m = re.search(r"(?:19|20)\d\d", period or "")
+    m = _YEAR.search(period or "")
     return int(m[0]) if m else None

@@ -65,8 +65,11 @@ def first_date_phrase(text: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
 def slug(text: str) -> str:
-    s = re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
+    s = _NOT_SLUG.sub("-", text.lower().replace("&", " and ")).strip("-")
     return s[:80].rstrip("-") or "x"
 
 
