@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 from govgraph.ingest.indicators import label_text
 from govgraph.ingest.names import is_acronym, strip_alias
@@ -42,13 +43,49 @@ __all__ = ["STRATEGY_KINDS", "Named", "extract_strategies", "home_board", "names
 
 _DASH = re.compile(r"^\s*[-•*·–]\s+\S")
 _BULLET = re.compile(r"^\s*(?:[-•*·–]|\d{1,2}[.)]|[a-z][.)])\s+(.*\S)\s*$")
+# Not 'The City Council': a council is named after its place.
+_COUNCIL = re.compile(r"\b(?!(?:The|This|That|Each|Every|Our|Your|A)\b)[A-Z][a-z]+\s+"
+                      r"(?:City|County|Borough|District)\s+Council\b")
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s+")
+_REPORT_ON = re.compile(r"^.*\b(?:Update|Report|Review|Progress)\s+and\s+")
+_SPACED_YEARS = re.compile(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)?\d\d)\b")
+_QUESTION = re.compile(r"(?:how|what|why|will|does|is|are|which|where|when)\b", re.I)
+_TITLE_PARTS = re.compile(r"\s+[–—-]\s+|:\s+")
+_TITLE_HEAD = re.compile(rf"(.*?\b(strategy|framework|plan))\b(?:\s+({_PERIOD}))?((?:\s+\w+){{0,2}})", re.IGNORECASE)
+_EDITION_WORDS = re.compile(r"\b(?:refresh|update|priorities|progress|year \d|consultation)\b", re.I)
+_PERIOD_RE = re.compile(_PERIOD)
+_ROLLING = re.compile(r"(?:rolling|annual)\b", re.I)
+_REFRESH = re.compile(r"\brefresh(?:ed)?\b", re.I)
+_MD_HEADING = re.compile(r"^\s*#")
+_TITLE = re.compile(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$")
+_TO = re.compile(r"^\s*To\s*:\s*\S")
+_NUMBERED = re.compile(r"^\s*(?:#+\s*)?\**(\d{1,2}(?:\.\d{1,2})*)\.?\**\s+\**[A-Z]")
+_LOWER = re.compile(r"[a-z]")
+_SECTION_NUMBER = re.compile(r"^\s*[\d.]+\s*")
+_PRIORIT = re.compile(r"priorit", re.I)
+_COUNTED = re.compile(rf"\b(\d{{1,2}}|{'|'.join(NUMBERS)})\s+(?:key\s+|main\s+|strategic\s+)?(?:priorities|themes|priority areas)\b", re.I)
+_AIMS = re.compile(r"aims?|objectives?", re.I)
+_NUMBERED_AIM = re.compile(r"^(\d{1,2})\.\s+(.{8,})$")
+_WHOSE_OR_THE = re.compile(r"^(?:[A-Z][a-z]+['’]s\s+|[Tt]he\s+)")
+_ITEM_END = re.compile(r"(?:[;,]\s*(?:and)?|\s+and)\s*$")
+_BODY_IN_TITLE = re.compile(r"^(.*?\b(?:Board|Forum|Partnership|Committee|Group))\b")
+_JOINT = re.compile(r"[A-Z]\w+(?:,\s+[A-Z]\w+)*\s+(?:and|&)\s+[A-Z]")
+_BOARD = re.compile(r"\bBoard\b")
+
+
+@cache
+def _kind_or_refresh(kind: str) -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{kind}|refresh)\b", re.I)
+
+
+@cache
+def _status_cue(cue: str) -> re.Pattern[str]:
+    """A status cue from strategy.toml."""
+    return re.compile(cue)
 
 
 def home_council(src: Source) -> str | None:
-    # Not 'The City Council': a council is named after its place.
-    counts = Counter(m.group(0) for line in src.lines
-                     for m in re.finditer(r"\b(?!(?:The|This|That|Each|Every|Our|Your|A)\b)[A-Z][a-z]+\s+"
-                                          r"(?:City|County|Borough|District)\s+Council\b", line))
+    counts = Counter(m.group(0) for line in src.lines for m in _COUNCIL.finditer(line))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -66,27 +103,26 @@ def title_of(text: str) -> tuple[str, str, str | None, str | None] | None:
     Plan: Year 3 Refresh', '3.4 Clinical Strategy – Update on identified priorities'."""
     w = words()
     t = clean(text).strip("# *")
-    t = re.sub(r"^(?:\d+(?:\.\d+)*\.?|[A-Z]\.)\s+", "", t)
-    t = re.sub(r"^.*\b(?:Update|Report|Review|Progress)\s+and\s+", "", t)
-    t = re.sub(r"\b((?:19|20)\d\d)\s+[-–]\s+((?:19|20)?\d\d)\b", r"\1-\2", t)
-    if t.endswith("?") or re.match(r"(?:how|what|why|will|does|is|are|which|where|when)\b", t, re.I):
+    t = _NUMBERING.sub("", t)
+    t = _REPORT_ON.sub("", t)
+    t = _SPACED_YEARS.sub(r"\1-\2", t)
+    if t.endswith("?") or _QUESTION.match(t):
         return None
-    parts = re.split(r"\s+[–—-]\s+|:\s+", t, maxsplit=1)
+    parts = _TITLE_PARTS.split(t, maxsplit=1)
     head = parts[0]
     rest = parts[1] if len(parts) > 1 else ""
-    m = re.fullmatch(rf"(.*?\b(strategy|framework|plan))\b(?:\s+({_PERIOD}))?((?:\s+\w+){{0,2}})", head, re.IGNORECASE)
+    m = _TITLE_HEAD.fullmatch(head)
     if not m:
         return None
     name, kind, period, tail = m[1].strip(), m[2].lower(), m[3], m[4].strip().lower()
     if tail and not all(x in w.suffixes for x in tail.split()):
         return None
-    if rest and not (re.search(r"\b(?:refresh|update|priorities|progress|year \d|consultation)\b", rest, re.I)
-                     or re.fullmatch(_PERIOD, rest.strip()) or re.match(r"(?:rolling|annual)\b", rest, re.I)):
+    if rest and not (_EDITION_WORDS.search(rest) or _PERIOD_RE.fullmatch(rest.strip()) or _ROLLING.match(rest)):
         return None
     lead = [x for x in _norm(name).split()[:-1]]
     if not lead or all(x in w.generic for x in lead) or not name[0].isupper():
         return None
-    status = "refresh" if re.search(r"\brefresh(?:ed)?\b", f"{tail} {rest}", re.I) else None
+    status = "refresh" if _REFRESH.search(f"{tail} {rest}") else None
     return name, HEADS[kind], norm_period(period) if period else None, status
 
 
@@ -176,12 +212,12 @@ class StrategyParser(InPassing):
         lines = self.src.lines
         if "\t" in lines[n - 1] or len(text) > 110 or text.endswith((".", ",", ";")) or _DASH.match(lines[n - 1]):
             return None
-        if n > 1 and lines[n - 2].strip() and not lines[n - 2].lstrip().startswith(("#", "**")) and not re.match(r"^\s*#", lines[n - 1]):
+        if n > 1 and lines[n - 2].strip() and not lines[n - 2].lstrip().startswith(("#", "**")) and not _MD_HEADING.match(lines[n - 1]):
             return None  # a title stands after a blank line (or is a markdown heading)
         t = title_of(text)
         if t and t[2] is None:  # the period on the line below: 'Coventry on the Move framework' / '2019 - 2024'
             nxt = next((lines[k].strip() for k in range(n, min(n + 3, len(lines))) if lines[k].strip()), "")
-            if re.fullmatch(_PERIOD, nxt):
+            if _PERIOD_RE.fullmatch(nxt):
                 t = (t[0], t[1], norm_period(nxt), t[3])
         return t
 
@@ -190,8 +226,8 @@ class StrategyParser(InPassing):
         if not text:
             return
         w = words()
-        m = re.match(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$", line)
-        if m or re.match(r"^\s*To\s*:\s*\S", line):
+        m = _TITLE.match(line)
+        if m or _TO.match(line):
             self.current, self.priority, self.collect = None, None, None
             self.cover_title = None
             if m and (t := title_of(m[1])):
@@ -226,7 +262,7 @@ class StrategyParser(InPassing):
 
     @staticmethod
     def _level(line: str) -> int | None:
-        m = re.match(r"^\s*(?:#+\s*)?\**(\d{1,2}(?:\.\d{1,2})*)\.?\**\s+\**[A-Z]", line)
+        m = _NUMBERED.match(line)
         return m[1].count(".") + 1 if m else None
 
     # -- inside a strategy ---------------------------------------------------------
@@ -270,12 +306,12 @@ class StrategyParser(InPassing):
             return
         if self.collect == "outcomes":
             bucket = self.priority.outcomes if self.priority else f.strategy.outcomes
-            if not item and len(text) > 20 and re.search(r"[a-z]", text) and len(bucket) < 3:
+            if not item and len(text) > 20 and _LOWER.search(text) and len(bucket) < 3:
                 bucket.append(Cell(text, sp))
                 return
             self.collect = None
         if level is not None and f.level is not None and level == f.level + 1 and self._says_priorities(f):
-            title = label_text(re.sub(r"^\s*[\d.]+\s*", "", text))
+            title = label_text(_SECTION_NUMBER.sub("", text))
             if 2 <= len(title) <= 90:
                 self.priority = self._priority(f, n, line, title, None)
                 self.collect = None
@@ -303,9 +339,9 @@ class StrategyParser(InPassing):
         and as many bullets follow."""
         if not words().list_cue.search(text):
             return False
-        if text.endswith(":") and re.search(r"priorit", text if named else " ".join(text.split()[-6:]), re.I):
+        if text.endswith(":") and _PRIORIT.search(text if named else " ".join(text.split()[-6:])):
             return True
-        m = re.search(rf"\b(\d{{1,2}}|{'|'.join(NUMBERS)})\s+(?:key\s+|main\s+|strategic\s+)?(?:priorities|themes|priority areas)\b", text, re.I)
+        m = _COUNTED.search(text)
         if not m:
             return False
         want = int(NUMBERS.get(m[1].lower(), m[1]))
@@ -372,7 +408,7 @@ class StrategyParser(InPassing):
             if title is None:
                 return
             f = self.strategy(first, title, "Plan", None, None, self.src.line(first), -1)
-            period = re.search(_PERIOD, title)
+            period = _PERIOD_RE.search(title)
             if period and f.strategy.period is None:
                 f.strategy.period = Cell(norm_period(period[0]), f.strategy.title.span)
         self.current = f
@@ -398,10 +434,10 @@ class StrategyParser(InPassing):
         """Rows of an action plan whose first column is the numbered aim."""
         cells = line.split("\t")
         first = clean(cells[0])
-        if re.fullmatch(r"aims?|objectives?", first, re.I):
+        if _AIMS.fullmatch(first):
             self.aims_col = True
             return
-        m = re.match(r"^(\d{1,2})\.\s+(.{8,})$", first)
+        m = _NUMBERED_AIM.match(first)
         if self.aims_col and self.priority is not None and m:
             value = label_text(m[2])
             if all(_norm(o.text.value) != _norm(value) for o in self.priority.objectives):
@@ -411,7 +447,7 @@ class StrategyParser(InPassing):
     @staticmethod
     def _about(text: str, f: _Found) -> bool:
         """Whether a sentence speaks of the strategy itself (names its kind, or its refresh)."""
-        return bool(re.search(rf"\b(?:{f.strategy.kind.value}|refresh)\b", text, re.I))
+        return bool(_kind_or_refresh(f.strategy.kind.value).search(text))
 
     def _owner(self, n: int, line: str, text: str, f: _Found) -> None:
         if f.strategy.owner or not self._about(text, f):
@@ -421,7 +457,7 @@ class StrategyParser(InPassing):
         if not hits:
             return
         m = min(hits, key=lambda x: x.start())
-        name = re.sub(r"^(?:[A-Z][a-z]+['’]s\s+|[Tt]he\s+)", "", m[1]).strip()
+        name = _WHOSE_OR_THE.sub("", m[1]).strip()
         if name.lower() in ("council", "city council") and self.council:
             name = self.council
         elif len(name.split()) < 2:
@@ -436,7 +472,7 @@ class StrategyParser(InPassing):
         low = text.lower()
         for status, cues in words().status.items():
             for cue in cues:
-                if re.search(cue, low):
+                if _status_cue(cue).search(low):
                     f.strategy.status = Cell(status, Span(n, n, line.strip()[:300]))
                     return
 
@@ -450,7 +486,7 @@ class StrategyParser(InPassing):
 
 def _item(text: str) -> str:
     t = label_text(text)
-    t = re.sub(r"(?:[;,]\s*(?:and)?|\s+and)\s*$", "", t).strip()
+    t = _ITEM_END.sub("", t).strip()
     return t[0].upper() + t[1:] if t else t
 
 
@@ -468,9 +504,9 @@ def extract_strategies(src: Source, exclude: list[tuple[int, int]] | None = None
         # A strategy named after its body ('Place Forum Outcomes Framework'), perhaps by its
         # acronym ('Coventry HWB strategy': the Health and Wellbeing Board's).
         title = " ".join(glossary.get(w, w) if is_acronym(w) else w for w in s.title.value.split())
-        m = re.match(r"^(.*?\b(?:Board|Forum|Partnership|Committee|Group))\b", title)
+        m = _BODY_IN_TITLE.match(title)
         # 'Coventry and Warwickshire HWB concordat' is between the places' boards: no one owner.
-        joint = title != s.title.value and re.match(r"[A-Z]\w+(?:,\s+[A-Z]\w+)*\s+(?:and|&)\s+[A-Z]", title)
+        joint = title != s.title.value and _JOINT.match(title)
         if m and len(m[1].split()) >= 2 and not joint:
             s.owner.append(Mention(m[1], "body", s.title.span))
     return found
@@ -483,7 +519,7 @@ def home_board(src: Source) -> str | None:
     """The board a paper names most ('the Board' in its minutes and reports is that one)."""
     counts: Counter[str] = Counter()
     for line in src.lines:
-        for board in re.finditer(r"\bBoard\b", line):
+        for board in _BOARD.finditer(line):
             # The words before 'Board', read from a window before it (a long line costs no more).
             window = line[max(0, board.start() - 120) : board.start()]
             m = _BOARD_WORDS.search(window)
