@@ -188,22 +188,31 @@ class PersonText:
 
 
 _PERSON_START = rf"(?:(?:Dr|Prof|Professor|Cllr|Councillor|Mr|Mrs|Ms|Miss)\.?\s+)?{NAME_WORD}\s+{NAME_WORD}"
+_SEE = re.compile(r"\((?:see|refer)[^)]*\)")
+_PEOPLE_APART = re.compile(rf"\s+(?:and|&)\s+(?={_PERSON_START}\s*,)|;\s*")  # 'A B, Role and C D, Role'
+_PERSON_PARTS = re.compile(r",\s*|\s+[–—-]\s+")
+_IN_BRACKETS = re.compile(r"(.+?)\s*\((.+)\)")
+_WITH_PARTNERS = re.compile(r"\b(?:linking|working|jointly)\s+with\s+(?:all\s+)?partners\b")
+_SPACE = re.compile(r"\s+")
+_TRAILING_PERSON = re.compile(rf"(.*?)[\s,]+({_PERSON_START}(?:\s+{NAME_WORD})?)")
+_LEAD_PIECES = re.compile(r"\s+via\s+|\s*/\s*|;\s*")
+_AND = re.compile(r"\s+(?:and|&)\s+")
 
 
 def split_people(text: str) -> list[PersonText]:
     """'A B, Role, Org and C D, Role' -> people with roles and organisations."""
-    text = re.sub(r"\((?:see|refer)[^)]*\)", "", clean(text)).strip(" .;")
-    chunks = re.split(rf"\s+(?:and|&)\s+(?={_PERSON_START}\s*,)|;\s*", text)
+    text = _SEE.sub("", clean(text)).strip(" .;")
+    chunks = _PEOPLE_APART.split(text)
     people = []
     for chunk in chunks:
-        parts = [p.strip() for p in re.split(r",\s*|\s+[–—-]\s+", chunk) if p.strip()]
+        parts = [p.strip() for p in _PERSON_PARTS.split(chunk) if p.strip()]
         if not parts or not is_person_name(parts[0]):
             continue
         role = parts[1] if len(parts) > 1 else None
         org = ", ".join(parts[2:]) if len(parts) > 2 else None
         if role and org is None:
             # "Chief Operating Officer (UHCW)" carries its organisation in brackets.
-            m = re.fullmatch(r"(.+?)\s*\((.+)\)", role)
+            m = _IN_BRACKETS.fullmatch(role)
             if m and (is_acronym(m[2]) or organisation_kind(m[2])):
                 role, org = m[1], m[2]
         people.append(PersonText(parts[0], role, org))
@@ -216,13 +225,13 @@ def split_lead_cell(text: str, known_people: frozenset[str] = frozenset()) -> li
     'CRCCG Jenni Northcote' -> [('CRCCG', 'any'), ('Jenni Northcote', 'person')]
     """
     text = clean(text)
-    text = re.sub(r"\((?:see|refer)[^)]*\)", "", text).strip(" .;,")
-    text = re.sub(r"\b(?:linking|working|jointly)\s+with\s+(?:all\s+)?partners\b", " ", text)
-    text = re.sub(r"\s+", " ", text).strip(" ,")
+    text = _SEE.sub("", text).strip(" .;,")
+    text = _WITH_PARTNERS.sub(" ", text)
+    text = _SPACE.sub(" ", text).strip(" ,")
     if is_none_phrase(text):
         return []
     people: list[tuple[str, str]] = []
-    m = re.fullmatch(rf"(.*?)[\s,]+({_PERSON_START}(?:\s+{NAME_WORD})?)", text)
+    m = _TRAILING_PERSON.fullmatch(text)
     if m and m[1]:
         name = m[2]
         # Prefer the longest trailing run that is a known person, else two words.
@@ -238,9 +247,9 @@ def split_lead_cell(text: str, known_people: frozenset[str] = frozenset()) -> li
     elif is_person_name(text):
         return [(text, "person")]
     parts: list[str] = []
-    for piece in re.split(r"\s+via\s+|\s*/\s*|;\s*", text):
+    for piece in _LEAD_PIECES.split(text):
         # Split "X and Y" only where each side stands alone as a name.
-        sides = re.split(r"\s+(?:and|&)\s+", piece)
+        sides = _AND.split(piece)
         if len(sides) > 1 and all(is_acronym(s) or kind_of(s) in ("organisation",) for s in sides):
             parts.extend(sides)
         else:

@@ -80,6 +80,11 @@ _SMALL = ("and", "of", "for", "on", "the", "to", "in")
 _SEGMENT = r"[A-Z][\w'’&()-]*(?:\s+(?:(?:and|of|for|&|the|on|to|in)\s+)*[A-Z][\w'’&()-]*)*"
 _TITLE_BEFORE = re.compile(rf"(?:{_SEGMENT}(?:\s*[–—:]\s*|\s+-\s+))+$")  # parts joined by a dash or a colon
 _DATED_AFTER = re.compile(r"\s*,\s*(?:[A-Z][a-z]+\.?\s+)?((?:19|20)\d\d)\b")
+_SEGMENT_RE = re.compile(_SEGMENT)
+_SMALL_WORD = re.compile(r"and|of|for|&|on|the|to|in")
+_ACRONYM_AFTER = re.compile(r"\s*\(([A-Z][A-Za-z&]{1,11})\)")
+_SPACE = re.compile(r"\s+")
+_CLAUSE = re.compile(r"[^.;]+(?:[.;](?=\s|$)|$)")  # a sentence, or a clause a semicolon ends
 
 
 def _title_before(text: str, first: int) -> int | None:
@@ -89,7 +94,7 @@ def _title_before(text: str, first: int) -> int | None:
     m = _TITLE_BEFORE.search(text[:first])
     if m is None:
         return None
-    parts = [p for p in re.finditer(_SEGMENT, text[m.start() : first])]
+    parts = [p for p in _SEGMENT_RE.finditer(text[m.start() : first])]
     keep = [p for i, p in enumerate(parts) if all(q[0].split()[0].lower() not in words().not_start for q in parts[i:])]
     return m.start() + keep[0].start() if keep else None
 
@@ -116,9 +121,8 @@ def names_in(text: str, place: str | None = None, known: frozenset[str] = frozen
             continue
         lead = [t[0].rstrip(",") for t in toks]
         head = m["head"]
-        small = r"and|of|for|&|on|the|to|in"
         # Two small words in a row end no name but 'of the', 'on the' ('Coventry on the Move').
-        if any(re.fullmatch(small, a) and re.fullmatch(small, b) and (a, b) not in (("of", "the"), ("on", "the"))
+        if any(_SMALL_WORD.fullmatch(a) and _SMALL_WORD.fullmatch(b) and (a, b) not in (("of", "the"), ("on", "the"))
                for a, b in zip(lead, lead[1:])):
             continue
         if lead and lead[-1].lower() in _SMALL:
@@ -131,7 +135,7 @@ def names_in(text: str, place: str | None = None, known: frozenset[str] = frozen
         # a lower-case head needs two capitalised words of its own before it (an acronym
         # is the words it stands for: 'Coventry HWB strategy').
         capitalised = [x for x in lead + ([] if head.islower() else (m["tail"] or "").split())
-                       if not re.fullmatch(small, x) and x != place]
+                       if not _SMALL_WORD.fullmatch(x) and x != place]
         distinct = [x for x in _norm(" ".join(lead) + (m["tail"] or "")).split()
                     if x not in w.generic and x not in _SMALL and x != (place or "").lower()]
         if not distinct or not capitalised or (head.islower() and sum(map(_weight, capitalised)) < 2):
@@ -145,9 +149,9 @@ def names_in(text: str, place: str | None = None, known: frozenset[str] = frozen
         else:
             quoted_at = start + quoted if toks or owner else first
         name = text[first : m.end("head")] + (m["tail"] or "")
-        acronym = re.match(r"\s*\(([A-Z][A-Za-z&]{1,11})\)", text[m.end():])
+        acronym = _ACRONYM_AFTER.match(text, m.end())
         out.append(Named(
-            name=re.sub(r"\s+", " ", name).strip(), kind=w.heads[head.capitalize()], period=period, owner=owner,
+            name=_SPACE.sub(" ", name).strip(), kind=w.heads[head.capitalize()], period=period, owner=owner,
             quote=text[quoted_at:end].strip(), acronym=acronym[1] if acronym and is_acronym(acronym[1]) else None,
         ))
     return out
@@ -201,7 +205,7 @@ class InPassing:
         if owner is None:
             line = clean(self.src.line(n))
             at = line.find(nm.name)
-            sentence = next((m[0] for m in re.finditer(r"[^.;]+(?:[.;](?=\s|$)|$)", line)
+            sentence = next((m[0] for m in _CLAUSE.finditer(line)
                              if at < 0 or m.start() <= at < m.end()), line)
             duty = words().duty.search(sentence)
             if duty is None:

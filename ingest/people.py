@@ -105,17 +105,24 @@ class _Person:
     org: str | None = None
 
 
+_SEE = re.compile(r"\((?:see|refer)[^)]*\)")
+_PIECES = re.compile(r"\s*[,;]\s*|\s+[–—]\s+|\s+-\s+")
+_AND = re.compile(r"\s+(?:and|&)\s+")
+_LAST_BRACKETS = re.compile(r"\s*\(.*\)$")
+_NOTE = re.compile(r"(.+?)\s*\(([^)]*)\)")
+
+
 def parse_people(text: str) -> list[_Person]:
     """Every person a line names, each with the role and organisation written after it."""
-    text = re.sub(r"\((?:see|refer)[^)]*\)", "", clean(text)).strip(" .;")
+    text = _SEE.sub("", clean(text)).strip(" .;")
     people: list[_Person] = []
-    for part in (p.strip() for p in re.split(r"\s*[,;]\s*|\s+[–—]\s+|\s+-\s+", text)):
+    for part in (p.strip() for p in _PIECES.split(text)):
         if not part:
             continue
-        sides = re.split(r"\s+(?:and|&)\s+", part)
-        split = len(sides) > 1 and all(person_name(re.sub(r"\s*\(.*\)$", "", s)) for s in sides)
+        sides = _AND.split(part)
+        split = len(sides) > 1 and all(person_name(_LAST_BRACKETS.sub("", s)) for s in sides)
         for piece in sides if split else [part]:
-            bracket = re.fullmatch(r"(.+?)\s*\(([^)]*)\)", piece)
+            bracket = _NOTE.fullmatch(piece)
             bare, note = (bracket[1], bracket[2]) if bracket else (piece, None)
             name = person_name(bare)
             prev = people[-1] if people else None
