@@ -11,7 +11,7 @@ import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Iterable, Protocol, Sequence
+from typing import Collection, Iterable, Protocol, Sequence, runtime_checkable
 
 import pyoxigraph as ox
 from rdflib import Graph, Literal, URIRef
@@ -78,6 +78,16 @@ class Store(Protocol):
 
 
 Triple = tuple[Node, Node, Node]
+
+
+@runtime_checkable
+class Patchable(Protocol):
+    """A store that also changes part of a graph in one transaction, so that a small
+    change to a large graph (a later paper's fuller label) costs what the change costs."""
+
+    def change_graph(self, name: str, gone: Collection[Triple], added: Collection[Triple]) -> None:
+        """Remove `gone` from named graph `name` and add `added`, atomically. IRIs and
+        literals only: a blank node names nothing outside one request."""
 
 
 def as_graph(data: Graph | Iterable[Triple]) -> Graph:
@@ -188,6 +198,18 @@ class OxigraphStore:
                     new = {q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)}
                     if new != old:
                         self._store.update(diff_update(name, old - new, new - old))
+        except (OSError, SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.path}: could not write graph <{name}>: {exc}") from exc
+
+    def change_graph(self, name: str, gone: Collection[Triple], added: Collection[Triple]) -> None:
+        try:
+            graph = ox.NamedNode(name)
+            texts = ntriples(gone), ntriples(added)
+            if texts[0] is None or texts[1] is None:
+                raise ValueError("a blank node cannot be changed in place")
+            old, new = ([t for t in ox.parse(text, format=ox.RdfFormat.N_TRIPLES)] for text in texts)
+            with self._writing:
+                self._store.update(diff_update(graph.value, old, new))
         except (OSError, SyntaxError, ValueError) as exc:
             raise StoreError(f"{self.path}: could not write graph <{name}>: {exc}") from exc
 

@@ -93,6 +93,44 @@ def test_an_earlier_paper_keeps_its_name_as_an_altlabel_with_the_reason(tmp_path
     assert {str(r["l"]) for r in t.rows} == {"Joanne Okafor"}
 
 
+class WholeGraphs:
+    """A store that replaces graphs only whole (as the remote and served stores do)."""
+
+    def __init__(self) -> None:
+        self.inner = OxigraphStore(None)
+
+    def __getattr__(self, name: str):
+        if name == "change_graph":
+            raise AttributeError(name)
+        return getattr(self.inner, name)
+
+
+class Counting(OxigraphStore):
+    """The embedded store, counting the triples each difference writes."""
+
+    def __init__(self) -> None:
+        super().__init__(None)
+        self.changed: list[int] = []
+
+    def change_graph(self, name, gone, added) -> None:
+        self.changed.append(len(gone) + len(added))
+        super().change_graph(name, gone, added)
+
+
+def test_an_earlier_graph_changes_by_the_difference_as_if_rewritten_whole(tmp_path: Path) -> None:
+    """Relabelling reads and writes only what an earlier graph states of the renamed nodes
+    and their evidence: the store ends as when the graph is read and replaced whole."""
+    patched, whole = Counting(), WholeGraphs()
+    for store in (patched, whole):
+        for name, text in (("a.md", FIRST), ("b.md", SECOND)):
+            (tmp_path / name).write_text(text, "utf-8")
+            assert ingest_paths([tmp_path / name], store, BASE).ok
+    assert patched.changed and max(patched.changed) < 100  # a few statements, not a.md's graph
+    dump = sorted(patched.dump("application/n-quads").splitlines())
+    assert dump == sorted(whole.dump("application/n-quads").splitlines())
+    assert len(dump) > 10 * max(patched.changed)
+
+
 def test_one_paper_labels_a_person_by_the_fullest_name_it_gives() -> None:
     r = Resolver(BASE, place="Westvale")
     first = r(Mention("D Lowe", "person", AT))

@@ -29,7 +29,7 @@ from govgraph.graph import queries
 from govgraph.graph.build import ingest_paths
 from govgraph.graph.remote import RemoteStore
 from govgraph.graph.sparql import select
-from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Store
+from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
 from support import BASE, EXAMPLES, ROOT
 
 # ---------------------------------------------------------------- a real server, on loopback
@@ -197,6 +197,26 @@ def test_failed_replace_leaves_the_old_graph(store):
     with pytest.raises(StoreError):
         store.replace_graph(G1, bad)
     assert triples_in(store, G1) == expected(A)
+
+
+@pytest.mark.parametrize("kind", ["disk", "memory"])
+def test_change_graph_writes_the_difference_atomically(kind, tmp_path):
+    """The embedded store changes part of a graph in place: what is gone goes, what is
+    added comes, the rest and other graphs stay; a bad IRI changes nothing."""
+    store = make_store(kind, tmp_path, [])
+    assert isinstance(store, Patchable)
+    store.replace_graph(G1, A)
+    store.replace_graph(G2, B)
+    gone = next(t for t in A if t[1] == URIRef(EX + "reportsTo"))
+    added = (URIRef(EX + "a"), URIRef(EX + "altName"), Literal("Alpha \"quoted\""))
+    store.change_graph(G1, {gone}, {added})
+    assert triples_in(store, G1) == expected(A) - {tuple(t.n3() for t in gone)} | {tuple(t.n3() for t in added)}
+    assert triples_in(store, G2) == expected(B)
+    before = triples_in(store, G1)
+    with pytest.raises(StoreError):
+        store.change_graph(G1, {added}, {(URIRef(EX + "x"), URIRef(EX + "p"), URIRef(EX + "bad-escape-%zz"))})
+    assert triples_in(store, G1) == before
+    store.close()
 
 
 def test_graphs_lists_named_graphs(store):
