@@ -39,6 +39,12 @@ DATASET_TYPES: dict[str, ox.RdfFormat] = {
 }
 
 
+# From this many triples a new graph is bulk loaded: below it the loader's fixed cost (a
+# file per index) outweighs what it saves (measured: 1,400 triples cost the same both
+# ways, 43,000 cost 0.2 s bulk loaded and 0.5 s in a transaction).
+BULK_MIN_TRIPLES = 2000
+
+
 @dataclass(frozen=True)
 class QueryResponse:
     """A serialised answer: `kind` is 'solutions', 'boolean' or 'graph'."""
@@ -192,6 +198,14 @@ class OxigraphStore:
                 if not body or any(isinstance(n, ox.BlankNode) for t in old for n in (t.subject, t.object)):
                     # Blank nodes, or an emptied graph (which DROP also unlists).
                     self._store.update(replace_update(name, as_graph(data)))
+                elif not old and len(data) >= BULK_MIN_TRIPLES:
+                    # A graph new to the store, and large: written as sorted files that
+                    # RocksDB takes in one atomic step (IngestExternalFiles records every
+                    # column family's files in one MANIFEST edit; oxigraph's loader ingests
+                    # only on commit and deletes its files on a parse error), at a third of
+                    # the cost of a transaction's writes. Queries read from a snapshot, so
+                    # none sees part of it; a killed load leaves only unlisted bulk-*.sst files.
+                    self._store.bulk_load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                 elif not old:
                     self._store.load(body, format=ox.RdfFormat.N_TRIPLES, to_graph=graph)
                 else:

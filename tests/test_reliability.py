@@ -291,6 +291,70 @@ def test_kill_9_mid_ingest_leaves_each_paper_old_or_new_and_whole(tmp_path: Path
     assert by_graph(quads(killed)) == new_graphs
 
 
+BULK_LOAD = """
+import sys, time
+from pathlib import Path
+from rdflib import Literal, URIRef
+from govgraph.graph.store import OxigraphStore
+store = OxigraphStore(Path(sys.argv[1]))
+triples = [(URIRef(f"{sys.argv[3]}n{i}"), URIRef(sys.argv[3]), Literal(f"value {i}")) for i in range(int(sys.argv[4]))]
+print("writing", flush=True)
+started = time.monotonic()
+store.replace_graph(sys.argv[2], triples)
+print(time.monotonic() - started, flush=True)
+store.close()
+"""
+
+
+BULK_N = 100_000  # triples: a load long enough to be killed in the middle
+NONE = {"graph": 0, "predicate": 0, "object": 0, "listed": 0}
+WHOLE = {"graph": BULK_N, "predicate": BULK_N, "object": 1, "listed": 1}
+
+
+def _bulk_counts(folder: Path, graph: str, ns: str, n: int) -> dict[str, int]:
+    """The bulk-loaded graph's quads counted through each kind of index."""
+    import pyoxigraph as ox
+
+    store = ox.Store(str(folder))
+    try:
+        return {
+            "graph": sum(1 for _ in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))),
+            "predicate": sum(1 for _ in store.quads_for_pattern(None, ox.NamedNode(ns), None, None)),
+            "object": sum(1 for _ in store.quads_for_pattern(None, None, ox.Literal(f"value {n - 1}"), None)),
+            "listed": int(ox.NamedNode(graph) in set(store.named_graphs())),
+        }
+    finally:
+        del store
+
+
+def test_kill_9_during_a_bulk_load_leaves_the_new_graph_out_or_whole(tmp_path: Path) -> None:
+    """A large graph new to the store is bulk loaded (sorted files that RocksDB takes in one
+    step): killed at any point of the write, the store opens with none of it or all of it,
+    in every index."""
+    graph, ns, n = BASE + "doc/bulk", BASE + "bulk/", BULK_N
+    args = [graph, ns, str(n)]
+    r = subprocess.run([sys.executable, "-c", BULK_LOAD, str(tmp_path / "whole"), *args],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    write_secs = float(r.stdout.split()[-1])
+    assert _bulk_counts(tmp_path / "whole", graph, ns, n) == WHOLE
+    states = []
+    for i, at in enumerate((0.2, 0.4, 0.6, 0.8, 0.95)):
+        folder = tmp_path / f"killed-{i}"
+        proc = subprocess.Popen([sys.executable, "-c", BULK_LOAD, str(folder), *args],
+                                stdout=subprocess.PIPE, text=True)
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+        time.sleep(write_secs * at)
+        proc.send_signal(signal.SIGKILL)
+        if proc.wait() != -signal.SIGKILL:
+            states.append("finished")
+            continue
+        counts = _bulk_counts(folder, graph, ns, n)  # it opens
+        assert counts in (NONE, WHOLE), (at, counts)
+        states.append("none" if counts == NONE else "whole")
+    assert "none" in states, states  # killed while writing, not only after
+
+
 # ---- concurrent use --------------------------------------------------------------------
 
 

@@ -29,7 +29,7 @@ from govgraph.graph import queries
 from govgraph.graph.build import ingest_paths
 from govgraph.graph.remote import RemoteStore
 from govgraph.graph.sparql import select
-from govgraph.graph.store import GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
+from govgraph.graph.store import BULK_MIN_TRIPLES, GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
 from support import BASE, EXAMPLES, ROOT
 
 # ---------------------------------------------------------------- a real server, on loopback
@@ -197,6 +197,23 @@ def test_failed_replace_leaves_the_old_graph(store):
     with pytest.raises(StoreError):
         store.replace_graph(G1, bad)
     assert triples_in(store, G1) == expected(A)
+
+
+def _many(n: int) -> list[tuple[URIRef, URIRef, Literal]]:
+    return [(URIRef(f"{EX}n{i}"), URIRef(EX + "name"), Literal(f"node {i}")) for i in range(n)]
+
+
+def test_a_large_new_graph_lands_whole_or_not_at_all(store):
+    """A graph new to the store and larger than BULK_MIN_TRIPLES (the embedded store bulk
+    loads it): a bad IRI as its last triple leaves no part of it; without it, all lands."""
+    good = _many(BULK_MIN_TRIPLES + 500)
+    with pytest.raises(StoreError):
+        store.replace_graph(G1, [*good, (URIRef(EX + "x"), URIRef(EX + "p"), URIRef(EX + "bad-escape-%zz"))])
+    assert triples_in(store, G1) == set() and store.graphs() == []
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        assert not list(store.path.glob("bulk-*.sst"))  # the loader's files are gone too
+    store.replace_graph(G1, good)
+    assert triples_in(store, G1) == {(s.n3(), p.n3(), o.n3()) for s, p, o in good}
 
 
 @pytest.mark.parametrize("kind", ["disk", "memory"])
