@@ -66,6 +66,23 @@ def _body_words() -> frozenset[str]:
     return frozenset(_data()["names"]["body_words"])
 
 
+@cache
+def _any_verb() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Any verb where a name ends (no verb matching there, no relation starts at that
+    name), and any 'and' clause's verb (no match, no clause in the line): one search
+    stands for each verb's."""
+    after = "|".join(f"(?:{v.between})" for v in verbs())
+    clause = "|".join(f"(?:{v.between})" for v in verbs() if not (v.person or v.reverse))
+    return (re.compile(rf"(?:,?\s*and\s+|,\s*which\s+)?\s*(?:{after})", re.IGNORECASE),
+            re.compile(rf"\band(?:\s*,[^,.;]{{0,80}},)?\s+(?:{clause})", re.IGNORECASE))
+
+
+@cache
+def _name_words() -> frozenset[str]:
+    """Lower-case words a name may hold: connectors, head nouns, body words."""
+    return frozenset(CONNECTORS) | _heads() | _body_words()
+
+
 _INNER_ACRONYM = re.compile(r"(?<=[a-z])\s\(([A-Z][A-Za-z&]{1,11})\)(?=\s+[A-Z])")
 _TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
 _NAME_GAP = re.compile(r"\s+|\s*[-–]\s*")  # what may stand between two words of a name
@@ -79,29 +96,31 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each name in the line. An acronym in brackets inside a name
     ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
     line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
-    heads = _heads()
-    inner = _body_words()
+    heads, name_words = _heads(), _name_words()
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
+    # What each word is, read once: a run of words is tried from each capitalised word in it.
+    upper = [w[0].isupper() for _, _, w in toks]
+    acronym = [u and is_acronym(w) for u, (_, _, w) in zip(upper, toks)]  # an acronym is capitalised
+    lows = [w.lower() for _, _, w in toks]
+    head = [low in heads for low in lows]
+    ok = [u or low in name_words for u, low in zip(upper, lows)]  # may stand in a name
+    joined = [False] + [bool(_NAME_GAP.fullmatch(line, toks[k - 1][1], toks[k][0])) for k in range(1, len(toks))]
     out: list[tuple[int, int, str]] = []
     i = 0
     while i < len(toks):
-        s, _, w = toks[i]
-        if not (w[0].isupper() or is_acronym(w)):
+        s = toks[i][0]
+        if not upper[i]:
             i += 1
             continue
         j, best = i, None
         while j < min(len(toks), i + MAX_NAME_WORDS):
-            _, e, wj = toks[j]
-            gap = line[toks[j - 1][1] : toks[j][0]] if j > i else ""
-            if j > i and not _NAME_GAP.fullmatch(gap):
+            if j > i and not joined[j]:
                 break
-            low = wj.lower()
-            ok = wj[0].isupper() or is_acronym(wj) or low in CONNECTORS or low in heads or low in inner
-            if not ok:
+            if not ok[j]:
                 break
-            if low in heads or (is_acronym(wj) and j == i):
+            if head[j] or (acronym[j] and j == i):
                 best = j
-            elif best == i and is_acronym(toks[i][2]) and j == best + 1 and wj[0].isupper():
+            elif best == i and acronym[i] and j == best + 1 and upper[j]:
                 best = j  # "NHS England": an acronym and the name it prefixes
             j += 1
         if best is not None:
@@ -157,7 +176,10 @@ def relations(src: Source) -> list[Relation]:
         if "\t" in line:
             continue  # tables are read by their own extractors
         found = names_in(line)
+        any_verb = _any_verb()[0]
         for a_idx, (_, a_end, a_text) in enumerate(found):
+            if not any_verb.match(line, a_end):
+                continue  # no verb follows this name
             rest = found[a_idx + 1 : a_idx + 2]
             for verb in verbs():
                 if verb.person:
@@ -232,8 +254,8 @@ def _and_clauses(line: str, number: int, found: list[tuple[int, int, str]]) -> l
     """'The Forum met in March and is overseeing the Year of Wellbeing': the verb's subject
     is the name that opens the sentence."""
     out: list[Relation] = []
-    if "and" not in line.lower():
-        return out  # every clause opens with 'and'
+    if not _any_verb()[1].search(line):
+        return out
     for verb in verbs():
         if verb.person or verb.reverse:
             continue
