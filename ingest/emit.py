@@ -36,6 +36,8 @@ _TYPE, _SUBJECT, _PREDICATE, _OBJECT = RDF.type, RDF.subject, RDF.predicate, RDF
 _EVIDENCE, _DOCUMENT, _QUOTE, _PAGE = GG.Evidence, GG.document, GG.quote, GG.page
 _LINE_START, _LINE_END = GG.lineStart, GG.lineEnd
 _DERIVED_FROM = PROV.wasDerivedFrom
+_PREF_LABEL, _ALT_LABEL = SKOS.prefLabel, SKOS.altLabel
+_MERGE_REASON = GG.mergeReason
 
 
 @lru_cache(maxsize=1 << 16)
@@ -43,6 +45,12 @@ def _literal(value: str | int) -> Literal:
     """A plain string or integer literal. Evidence repeats line numbers and quotes, and
     building a Literal costs more than the rest of a triple."""
     return Literal(value)
+
+
+@lru_cache(maxsize=1024)
+def _term(curie: str) -> URIRef:
+    """A term of mapping.toml ('gg:partOf'), as an IRI."""
+    return URIRef(expand(curie))
 
 
 @dataclass(frozen=True)
@@ -204,11 +212,11 @@ class Emitter:
         else:
             node = self.iri_for(type_name, scalar, label_cell.value)
             for cls in spec["class"]:
-                self.fact(node, RDF.type, URIRef(expand(cls)), rec.span)  # type: ignore[attr-defined]
-            self.fact(node, SKOS.prefLabel, Literal(label_cell.value), label_cell.span)
+                self.fact(node, _TYPE, _term(cls), rec.span)  # type: ignore[attr-defined]
+            self.fact(node, _PREF_LABEL, _literal(label_cell.value), label_cell.span)
             if "texts" in spec:  # found later by its text (a scheme's metric naming an indicator)
                 self.resolve.add_text(spec["texts"], str(node), label_cell.value)
-        self.fact(node, PROV.wasDerivedFrom, self.doc, rec.span)  # type: ignore[attr-defined]
+        self.fact(node, _DERIVED_FROM, self.doc, rec.span)  # type: ignore[attr-defined]
         for name, fspec in spec.get("fields", {}).items():
             value = getattr(rec, name)
             for item in value if isinstance(value, list) else [value]:
@@ -221,11 +229,11 @@ class Emitter:
         s = self.entity(rec.subject)  # type: ignore[attr-defined]
         o = self.entity(rec.object)  # type: ignore[attr-defined]
         if s is not None and o is not None and s != o:
-            self.fact(s, URIRef(expand(rec.predicate)), o, rec.span)  # type: ignore[attr-defined]
+            self.fact(s, _term(rec.predicate), o, rec.span)  # type: ignore[attr-defined]
         return None
 
     def link(self, node: URIRef, fspec: dict, item: object) -> None:
-        p = URIRef(expand(fspec["p"]))
+        p = _term(fspec["p"])
         if isinstance(item, Mention):
             target = self.entity(item)
             if target is None:
@@ -246,17 +254,17 @@ class Emitter:
         else:
             ev = self.fact(node, p, obj, span)
         if isinstance(item, Alias) and item.reason:  # another name the paper gives it, and why
-            self.g.add((ev, GG.mergeReason, Literal(item.reason)))
+            self.g.add((ev, _MERGE_REASON, _literal(item.reason)))
 
     def cell_object(self, fspec: dict, cell: Cell) -> Node:
         if "iri" in fspec:
             t = fspec["iri"].replace("{doc}", str(self.doc)).replace("{value}", cell.value)
-            return URIRef(expand(t) if ":" in t and not t.startswith("http") else t)
+            return _term(t) if ":" in t and not t.startswith("http") else URIRef(t)
         if "node" in fspec:
             return self.cell_node(fspec["node"], cell)
         if fspec.get("type") == "date" and ISO.fullmatch(cell.value):
             return Literal(cell.value, datatype=XSD.date)
-        return Literal(cell.value)
+        return _literal(cell.value)
 
     def cell_node(self, type_name: str, cell: Cell) -> URIRef:
         spec = mapping()[type_name]
@@ -268,13 +276,14 @@ class Emitter:
             if found != node:
                 return found  # a node another record made (an indicator): link to it, its label its own
         for cls in spec["class"]:
-            self.fact(node, RDF.type, URIRef(expand(cls)), cell.span)
+            self.fact(node, _TYPE, _term(cls), cell.span)
         # A node a record already labelled otherwise (an indicator a scheme's metric names
         # in other capitals) keeps its label; this spelling is another.
-        labelled = (node, SKOS.prefLabel, None) in self.g and (node, SKOS.prefLabel, Literal(cell.value)) not in self.g
-        self.fact(node, SKOS.altLabel if labelled else SKOS.prefLabel, Literal(cell.value), cell.span)
+        value = _literal(cell.value)
+        labelled = (node, _PREF_LABEL, None) in self.g and (node, _PREF_LABEL, value) not in self.g
+        self.fact(node, _ALT_LABEL if labelled else _PREF_LABEL, value, cell.span)
         if "value" in spec:
-            self.fact(node, URIRef(expand(spec["value"])), Literal(cell.value), cell.span)
+            self.fact(node, _term(spec["value"]), value, cell.span)
         return node
 
     # -- entities -------------------------------------------------------------
@@ -290,7 +299,7 @@ class Emitter:
 
     def describe(self, r: Resolved, m: Mention, written: bool = True) -> None:
         for t in r.types:
-            self.fact(r.iri, RDF.type, t, m.span)
+            self.fact(r.iri, _TYPE, t, m.span)
         # Its names wait for the whole paper: 'D Dawson' read first is 'Debbie Dawson' further on.
         self.named.append((r, m.text.strip() if written else None, m.span))
         if r.parent is not None:
@@ -300,15 +309,17 @@ class Emitter:
     def names(self) -> None:
         """Each node's label where the paper names it, and each other name it gives it with
         why: stated once every name is read, so the label is the fullest."""
+        person = FOAF.Person
         for r, written, span in self.named:
             final = self.resolve.final(r, written)
-            self.fact(r.iri, SKOS.prefLabel, Literal(final.label), span)
-            if FOAF.Person in r.types:
-                self.fact(r.iri, FOAF.name, Literal(final.label), span)
+            label = _literal(final.label)
+            self.fact(r.iri, _PREF_LABEL, label, span)
+            if person in r.types:
+                self.fact(r.iri, FOAF.name, label, span)
             if written is not None and written != final.label:
-                ev = self.fact(r.iri, SKOS.altLabel, Literal(written), span)
+                ev = self.fact(r.iri, _ALT_LABEL, _literal(written), span)
                 if final.reason:
-                    self.g.add((ev, GG.mergeReason, Literal(final.reason)))
+                    self.g.add((ev, _MERGE_REASON, _literal(final.reason)))
             if final.kind is not None:
                 self.fact(r.iri, GG.organisationKind, final.kind, span)
 
