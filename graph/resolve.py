@@ -71,8 +71,18 @@ STOP = {"the", "and", "of", "for", "&", "in", "on", "a", "an", "to"}
 TEXT_MIN = 85  # distinct recommendations of one review score about 50; a reworded quote near 90
 
 
+_SPACE = re.compile(r"\s+")
+_NOT_TEXT = re.compile(r"[^a-z0-9 ]+")
+_WELLBEING = re.compile(r"\bwell[\s-]+being\b", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z0-9&]+(?:['’][a-z]+)?")
+_POSSESSIVE_S = re.compile(r"['’]s$")
+_PLACE_WORD = re.compile(r"[A-Za-z'’-]+")
+_WITHIN_BRACKETS = re.compile(r"(.+?)\s*\((.+)\)")
+_PART_OF = re.compile(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)", re.I)
+
+
 def _norm_text(text: str) -> str:
-    return re.sub(r"[^a-z0-9 ]+", "", re.sub(r"\s+", " ", text.lower())).strip()
+    return _NOT_TEXT.sub("", _SPACE.sub(" ", text.lower())).strip()
 
 CLASSES: dict[str, URIRef] = {
     "board": GG.Board, "committee": GG.Committee, "forum": GG.Forum, "group": GG.Group,
@@ -132,8 +142,18 @@ class Resolver:
     # how each name as written was read: (the name, its label, its period, the other name that matched)
     _read: dict[tuple[str, str], tuple[str, str, str | None, str | None]] = field(default_factory=dict)
 
+    _families: dict[str, list[Entry]] = field(default_factory=dict)  # the entries of each family, in order
+
     def __post_init__(self) -> None:
         self.abbreviations = {**vocab().abbreviations, **self.abbreviations}
+        for e in self.entries:
+            self._families.setdefault(family_of(e.kind), []).append(e)
+        # "Coventry's Health and Wellbeing Board" is the place's board.
+        self._place_possessive = re.compile(rf"^(?:the\s+)?{re.escape(self.place)}['’]s\s+") if self.place else None
+
+    def _add_entry(self, e: Entry) -> None:
+        self.entries.append(e)
+        self._families.setdefault(family_of(e.kind), []).append(e)
 
     # -- keys -------------------------------------------------------------------
 
@@ -143,12 +163,12 @@ class Resolver:
         return self.abbreviations.get(text.upper(), text) if is_acronym(text) else text
 
     def tokens(self, text: str) -> tuple[str, ...]:
-        text = re.sub(r"\bwell[\s-]+being\b", "wellbeing", text, flags=re.IGNORECASE)
+        text = _WELLBEING.sub("wellbeing", text)
         out: list[str] = []
-        for raw in re.findall(r"[A-Za-z0-9&]+(?:['’][a-z]+)?", text):
+        for raw in _WORD.findall(text):
             exp = self.abbreviations.get(raw) if is_acronym(raw) or raw in self.abbreviations else None
             for w in words(exp) if exp else [raw.lower()]:
-                w = re.sub(r"['’]s$", "", w)
+                w = _POSSESSIVE_S.sub("", w)
                 initial = raw == "A" and not out  # 'A Green' is a person's initial, not a stop word
                 if (w not in STOP or initial) and (not out or out[-1] != w):
                     out.append(w)
@@ -175,7 +195,7 @@ class Resolver:
         if not first and not last:
             return None
         places, rest = (first[1], first[2]) if first else (last[2], last[1])  # type: ignore[index]
-        found = frozenset(w.lower() for w in re.findall(r"[A-Za-z'’-]+", places) if w != "and")
+        found = frozenset(w.lower() for w in _PLACE_WORD.findall(places) if w != "and")
         home = self.place.lower()
         return (found, rest) if any(w == home or abbreviates(w, home) for w in found) else None
 
@@ -191,7 +211,7 @@ class Resolver:
                 label, dated = split_period(written)
                 period = period or dated
             n = self.name(label, family)
-            self.entries.append(Entry(URIRef(iri), kind, label, n.tokens, n.key, period))
+            self._add_entry(Entry(URIRef(iri), kind, label, n.tokens, n.key, period))
             self._entry_names.add((iri, label))
         # Its label is the fullest name of the papers read so far: a name this paper gives
         # it may be fuller. (Its altLabels lost to it already, or are another paper's
@@ -223,10 +243,14 @@ class Resolver:
 
     # -- matching: one ranked matcher picks the node and says why ---------------
 
-    def _match(self, family: str, name: Name, pool: list[Entry], period: str | None = None) -> Hit | None:
-        """The node of this family the words name, and why: the closest kind of match
-        first. For strategies each kind of match is narrowed to the edition named."""
-        pool = [e for e in pool if family_of(e.kind) == family]
+    def _match(self, family: str, name: Name, pool: list[Entry] | None, period: str | None = None) -> Hit | None:
+        """The node of this family the words name (among `pool`, else every entry), and
+        why: the closest kind of match first. For strategies each kind of match is
+        narrowed to the edition named."""
+        if pool is None:
+            pool = self._families.get(family, [])
+        else:
+            pool = [e for e in pool if family_of(e.kind) == family]
         for rank in self._ranks(family):
             hits = rank(family, name, pool)
             if family == "strategy":
@@ -286,7 +310,7 @@ class Resolver:
         while iri in self._by_iri:
             iri, n = f"{stem}-{n}", n + 1
         e = Entry(URIRef(iri), kind, label, name.tokens, name.key, period)
-        self.entries.append(e)
+        self._add_entry(e)
         self._entry_names.add((iri, label))
         self._by_iri[iri] = e
         return e
@@ -302,10 +326,13 @@ class Resolver:
         norm = _norm_text(text)
         pool = self.texts.setdefault(type_name, [])
         best: tuple[float, URIRef | None] = (0.0, None)
+        # A score below TEXT_MIN never decides; the cutoff lets rapidfuzz give up early
+        # on those (one point below, so a score at TEXT_MIN is never rounded away).
+        cutoff = TEXT_MIN - 1
         for iri, other in pool:
-            score = fuzz.ratio(norm, other)
+            score = fuzz.ratio(norm, other, score_cutoff=cutoff)
             if min(len(norm), len(other)) >= 60:
-                score = max(score, fuzz.partial_ratio(norm, other))
+                score = max(score, fuzz.partial_ratio(norm, other, score_cutoff=cutoff))
             if score > best[0]:
                 best = (score, iri)
         if best[1] is not None and best[0] >= TEXT_MIN:
@@ -327,25 +354,24 @@ class Resolver:
         if kind == "any":
             return None
         family = family_of(kind)
-        hit = self._match(family, self.name(label, family), self.entries, period)
+        hit = self._match(family, self.name(label, family), None, period)
         return self.resolved(hit[0], None) if hit else None
 
     def _unaliased(self, text: str) -> tuple[str, str | None]:
         """A name without the place's possessive and the acronym it gives:
         "Coventry's Health and Wellbeing Board", 'Coventry City Council (CCC)'."""
-        if self.place:  # "Coventry's Health and Wellbeing Board" is the place's board
-            text = re.sub(rf"^(?:the\s+)?{re.escape(self.place)}['’]s\s+", "", text)
+        if self._place_possessive is not None:
+            text = self._place_possessive.sub("", text)
         return strip_alias(text)
 
     @staticmethod
     def _within(text: str) -> tuple[str, str | None]:
         """A name and the parent it is named within: 'STP (Urgent and Emergency Care)',
         'Engagement workstream of the STP'."""
-        inner = re.fullmatch(r"(.+?)\s*\((.+)\)", text)
+        inner = _WITHIN_BRACKETS.fullmatch(text)
         if inner and not is_acronym(inner[2]):
             return inner[2], inner[1]
-        of = re.fullmatch(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|project|scheme))\s+of\s+(?:the\s+)?(.+)",
-                          text, re.I)
+        of = _PART_OF.fullmatch(text)
         return (of[1], of[2]) if of else (text, None)
 
     def __call__(self, m: Mention) -> Resolved | None:
@@ -377,12 +403,12 @@ class Resolver:
             kind = "person"
         # A title that holds the period it was given ('Improvement Plan 2018') is matched by its words.
         name = self.name(split_period(label)[0] if named_strategy else label, family_of(kind))
-        hit = self._match(family_of(kind), name, self.entries, period) or self._by_other_name(m, name, kind, period)
+        hit = self._match(family_of(kind), name, None, period) or self._by_other_name(m, name, kind, period)
         entry = hit[0] if hit else self._new(kind, label, name, period)
         iri = str(entry.iri)
         if hit and (iri, label) not in self._entry_names:
             # Known by this name too, for the paper's later mentions, as the store knows altLabels.
-            self.entries.append(replace(entry, name=label, tokens=name.tokens, key=name.key))
+            self._add_entry(replace(entry, name=label, tokens=name.tokens, key=name.key))
             self._entry_names.add((iri, label))
         # A renamed strategy's new name may be a programme's words under its head word: not
         # a name written anywhere, so never its label.
@@ -412,7 +438,7 @@ class Resolver:
             alt = self.expand(split_period(other)[0] if family == "strategy" else other)
             if set(self.tokens(alt)) <= set(name.tokens):
                 continue
-            hit = self._match(family, self.name(alt, family), self.entries, period)
+            hit = self._match(family, self.name(alt, family), None, period)
             if hit:
                 return hit[0], f"another name the paper gives it, '{other}': {hit[1]}"
         return None
