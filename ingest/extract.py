@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import cache
 
 import dataclasses
 
@@ -81,7 +82,7 @@ def sections(src: Source) -> list[tuple[int, int, str]]:
         if not text or "\t" in line or len(text) > 90 or text.endswith((".", ",", ";")):
             continue
         if line.lstrip().startswith("#") or (n == 1 or not lines[n - 2].strip()) and text[0].isupper():
-            if not re.match(r"^[-•*]|\d+[.)]\s", line.strip()):
+            if not _LIST_ITEM.match(line.strip()):
                 starts.append((n, text))
     out = []
     for i, (n, heading) in enumerate(starts):
@@ -89,6 +90,20 @@ def sections(src: Source) -> list[tuple[int, int, str]]:
         if any(lines[k - 1].strip() for k in range(n + 1, last + 1)):
             out.append((n, last, heading))
     return out
+
+
+_LIST_ITEM = re.compile(r"^[-•*]|\d+[.)]\s")
+_PLAIN = (str, int, tuple, type(None))  # field values that hold no record
+
+
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A record type's fields: asked of every record, nested ones too."""
+    return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+
+def _is_record(item: object) -> bool:
+    return not isinstance(item, _PLAIN) and dataclasses.is_dataclass(item) and not isinstance(item, type)
 
 
 def _spans(records: list[object]) -> list[Span]:
@@ -100,10 +115,10 @@ def _spans(records: list[object]) -> list[Span]:
             continue
         if not dataclasses.is_dataclass(rec):
             continue
-        for f in dataclasses.fields(rec):  # type: ignore[arg-type]
-            value = getattr(rec, f.name)
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, (Cell, Mention)) or (dataclasses.is_dataclass(item) and not isinstance(item, type)):
+        for name in _field_names(type(rec)):
+            value = getattr(rec, name)
+            for item in value if isinstance(value, list) else (value,):
+                if isinstance(item, (Cell, Mention)) or _is_record(item):
                     out.extend(_spans([item]))
     return out
 
@@ -121,12 +136,12 @@ def mentions(records: list[object]) -> list[Mention]:
     """Every name the records hold, nested records included."""
     out: list[Mention] = []
     for rec in records:
-        for f in dataclasses.fields(rec):  # type: ignore[arg-type]
-            value = getattr(rec, f.name)
-            for item in value if isinstance(value, list) else [value]:
+        for name in _field_names(type(rec)):
+            value = getattr(rec, name)
+            for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, Mention):
                     out.append(item)
-                elif dataclasses.is_dataclass(item) and not isinstance(item, type):
+                elif _is_record(item):
                     out.extend(mentions([item]))
     return out
 
@@ -142,9 +157,14 @@ _COUNCIL = re.compile(
 )
 
 
+# Every name _COUNCIL matches holds one of these words: a line without them names none.
+_COUNCIL_WORDS = ("Council", "Board", "Integrated", "CCG", "Commissioning")
+
+
 def home_place(src: Source) -> str | None:
     """The place whose council (or health and wellbeing board, CCG, integrated care
     board) the paper names most: 'Coventry' for one that names 'Coventry City Council'
     most. Resolution drops it from body names."""
-    counts = Counter(m.group(1) for line in src.lines for m in _COUNCIL.finditer(line))
+    counts = Counter(m.group(1) for line in src.lines if any(w in line for w in _COUNCIL_WORDS)
+                     for m in _COUNCIL.finditer(line))
     return counts.most_common(1)[0][0] if counts else None
