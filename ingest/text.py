@@ -5,10 +5,12 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, timedelta
+from functools import lru_cache
 
 _TAG = re.compile(r"</?(?:p|ul|ol|li|br|i|b|em|strong|span|div|u|sup|sub)\b[^>]*>", re.IGNORECASE)
 
 
+@lru_cache(maxsize=1 << 14)  # each extractor cleans the paper's lines again
 def clean(text: str) -> str:
     """Drop stray HTML fragments and markdown bold, unescape entities, fold spaces."""
     if "<" in text:  # most cells hold no markup: skip the regex for them
