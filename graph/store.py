@@ -158,6 +158,16 @@ def looks_like_update(sparql: str) -> bool:
     return bool(_UPDATE_RE.match(stripped))
 
 
+def _remove_bulk_leftovers(path: Path) -> None:
+    """Delete the files a killed bulk load left: oxigraph writes them as bulk-*.sst beside
+    the database and removes them once RocksDB has taken them in (linked under its own
+    names) or the load failed. Only the process holding the store's lock loads, and that
+    is now this one, so any still here belong to no load: unlisted data, or second names
+    of files RocksDB holds (which would keep them on disk after a compaction)."""
+    for leftover in path.glob("bulk-*.sst"):
+        leftover.unlink(missing_ok=True)
+
+
 class OxigraphStore:
     """The embedded default: pyoxigraph on disk (or in memory when `path` is None)."""
 
@@ -177,6 +187,7 @@ class OxigraphStore:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = ox.Store(str(path))
+                _remove_bulk_leftovers(path)
         except OSError as exc:
             if "lock" in str(exc).lower():
                 raise StoreError(

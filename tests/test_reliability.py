@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pytest
 
+from govgraph.graph.store import OxigraphStore
 from support import BASE, EXAMPLES, PLAN
 
 REVIEW = EXAMPLES / "003_d6604f90980adc01.txt"  # the regulator's review: a second, small paper
@@ -352,6 +353,8 @@ def test_kill_9_during_a_bulk_load_leaves_the_new_graph_out_or_whole(tmp_path: P
         counts = _bulk_counts(folder, graph, ns, n)  # it opens
         assert counts in (NONE, WHOLE), (at, counts)
         states.append("none" if counts == NONE else "whole")
+        OxigraphStore(folder).close()  # govgraph opening it clears the load's files away
+        assert not list(folder.glob("bulk-*.sst")) and _bulk_counts(folder, graph, ns, n) == counts
     assert "none" in states, states  # killed while writing, not only after
 
 
