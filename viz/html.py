@@ -1,8 +1,8 @@
 """The interactive view: one self-contained HTML file, drawn by vis-network through pyvis.
 
-pyvis collects the nodes and edges and renders our own template (never its stock one,
-which loads vis-network and Bootstrap from CDNs, and never `write_html`, which drops a
-`lib/` folder in the working directory). The template inlines vis-network's standalone
+pyvis holds the nodes and edges (as vis-network takes them) and our own template renders
+them (never pyvis's stock one, which loads vis-network and Bootstrap from CDNs, and never
+`write_html`, which drops a `lib/` folder in the working directory). The template inlines vis-network's standalone
 build (viz/static, which also injects vis-network's CSS) and our own script and style,
 so the file works offline, in an `<iframe>` and as an e-mail attachment. A
 Content-Security-Policy with the hashes of those two scripts forbids every network fetch
@@ -18,7 +18,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from jinja2 import DictLoader, Environment
+from jinja2 import DictLoader, Environment, Template
 from pyvis.network import Network
 
 from govgraph.graph.views import GOVERNING, View
@@ -39,6 +39,7 @@ def _sha256(script: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(script.encode("utf-8")).digest()).decode() + "'"
 
 
+@cache
 def csp() -> str:
     scripts = " ".join(_sha256(_asset("static", n)) for n in ("vis-network.min.js", "view.js"))
     return ("default-src 'none'; " f"script-src {scripts}; " "style-src 'unsafe-inline'; "
@@ -84,43 +85,57 @@ def _display_label(d: dict, big: bool) -> str:
     return "\n".join(wrap(d["label"], 26, 3))
 
 
+def _vis_node(n: str, d: dict, big: bool, focused: bool, ranked: bool) -> dict:
+    """A node as vis-network takes it (the dict pyvis's add_node would make)."""
+    lk = look(d["kind"])
+    background = fill(d["kind"], d.get("status"))
+    gg = {"label": d["label"], "kind": d["kind"], "subkind": d["subkind"], "status": d.get("status"),
+          "statusLabel": status_label(d.get("status")) if d["kind"] == "action" else "",
+          "identifier": d.get("identifier"), "due": d.get("due"), "evidence": _cite(d["evidence"]),
+          "bodies": d.get("bodies", []), "themes": d.get("themes", []),
+          "link": n if n.startswith(("http://", "https://")) and "#actions" not in n else None}
+    if d["kind"] == "actions":
+        gg["members"], gg["statuses"] = d["members"], d["statuses"]
+    boxed = lk.vis_shape in ("box", "ellipse", "database")
+    node = {"size": lk.size,
+            "color": {"background": background, "border": "#1a202c" if focused else "#2d3748",
+                      "highlight": {"background": background, "border": "#000000"},
+                      "hover": {"background": background, "border": "#000000"}},
+            "font": {"color": font_colour(d["kind"], d.get("status")) if boxed else "#1a202c"},
+            "borderWidth": 4 if focused else 1, "gg": gg}
+    if ranked and d["level"] is not None:
+        node["level"] = d["level"]
+    if boxed:
+        node["widthConstraint"] = {"maximum": 200}
+    node.update(id=n, label=_display_label(d, big) or n, shape=lk.vis_shape)
+    return node
+
+
 def build_network(view: View) -> Network:
+    """The pyvis network of a view. Its node and edge dicts are built here and handed to
+    pyvis whole: pyvis's add_node and add_edge look each id up in a list (quadratic at
+    thousands of nodes), and draw nothing we do not set ourselves."""
     g = view.graph
     big = g.number_of_nodes() > 250
     net = Network(directed=True, cdn_resources="remote")
-    order = sorted(g.nodes, key=lambda n: (g.nodes[n]["level"] or 0, g.nodes[n]["kind"], g.nodes[n]["label"], n))
+    nodes = g.nodes
+    order = sorted(nodes, key=lambda n: (nodes[n]["level"] or 0, nodes[n]["kind"], nodes[n]["label"], n))
+    focus = set(view.focus)
     for n in order:
-        d = g.nodes[n]
-        lk = look(d["kind"])
-        background = fill(d["kind"], d.get("status"))
-        gg = {"label": d["label"], "kind": d["kind"], "subkind": d["subkind"], "status": d.get("status"),
-              "statusLabel": status_label(d.get("status")) if d["kind"] == "action" else "",
-              "identifier": d.get("identifier"), "due": d.get("due"), "evidence": _cite(d["evidence"]),
-              "bodies": d.get("bodies", []), "themes": d.get("themes", []),
-              "link": n if n.startswith(("http://", "https://")) and "#actions" not in n else None}
-        if d["kind"] == "actions":
-            gg["members"], gg["statuses"] = d["members"], d["statuses"]
-        extra = {"level": d["level"]} if view.direction and d["level"] is not None else {}
-        if lk.vis_shape in ("box", "ellipse", "database"):
-            extra["widthConstraint"] = {"maximum": 200}
-        net.add_node(
-            n, label=_display_label(d, big), shape=lk.vis_shape, size=lk.size,
-            color={"background": background, "border": "#1a202c" if n in view.focus else "#2d3748",
-                   "highlight": {"background": background, "border": "#000000"},
-                   "hover": {"background": background, "border": "#000000"}},
-            font={"color": font_colour(d["kind"], d.get("status")) if lk.vis_shape in ("box", "ellipse", "database") else "#1a202c"},
-            borderWidth=4 if n in view.focus else 1, gg=gg, **extra)
-    show_labels = g.number_of_edges() <= 160
-    for s, o, k, d in sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2])):
+        net.nodes.append(_vis_node(n, nodes[n], big, n in focus, bool(view.direction)))
+    net.node_ids = order
+    net.node_map = dict(zip(order, net.nodes))
+    edges = sorted(g.edges(keys=True, data=True), key=lambda e: (e[0], e[1], e[2]))
+    show_labels = len(edges) <= 160
+    for s, o, k, d in edges:
         label = d["label"] + (f" ×{d['count']}" if d["count"] > 1 else "")
-        net.add_edge(s, o, label=label if show_labels else None, dashes=bool(d["derived"]),
-                     width=1 + min(d["count"], 6) * 0.4 if d["count"] > 1 else 1,
-                     gg={"rel": k, "label": label, "derived": bool(d["derived"]), "count": d["count"],
-                         "fromLabel": g.nodes[s]["label"], "toLabel": g.nodes[o]["label"],
-                         "evidence": _cite(d["evidence"])})
-    for e in net.edges:
-        if e.get("label") is None:
-            e.pop("label", None)
+        edge = {"dashes": bool(d["derived"]), "width": 1 + min(d["count"], 6) * 0.4 if d["count"] > 1 else 1,
+                "gg": {"rel": k, "label": label, "derived": bool(d["derived"]), "count": d["count"],
+                       "fromLabel": nodes[s]["label"], "toLabel": nodes[o]["label"], "evidence": _cite(d["evidence"])},
+                "from": s, "to": o, "arrows": "to"}
+        if show_labels:
+            edge["label"] = label
+        net.edges.append(edge)
     return net
 
 
@@ -144,16 +159,22 @@ def page_data(view: View) -> dict:
     }
 
 
+@cache
+def _template() -> Template:
+    """The page template, compiled once. Its JSON is compact and left unsorted: a big
+    view's data is megabytes, and sorting and spacing it cost time and bytes for no reader."""
+    env = Environment(loader=DictLoader({"view.html": _asset("templates", "view.html")}), autoescape=True)
+    env.policies["json.dumps_kwargs"] = {"separators": (",", ":"), "ensure_ascii": False}
+    return env.get_template("view.html")
+
+
 def render_html(view: View, *, title: str, caption: str, date: str, version: str) -> str:
     net = build_network(view)
-    env = Environment(loader=DictLoader({"view.html": _asset("templates", "view.html")}), autoescape=True)
-    env.globals.update(
+    return _template().render(
+        nodes=net.nodes, edges=net.edges, data=page_data(view),
         title=title, caption=caption, date=date, notes=view.notes, version=version,
-        vis_version=vis_version(), csp=csp(), data=page_data(view),
+        vis_version=vis_version(), csp=csp(),
         vis_js=_asset("static", "vis-network.min.js"), view_js=_asset("static", "view.js"),
         view_css=_asset("static", "view.css"),
-        node_count=view.graph.number_of_nodes(), edge_count=view.graph.number_of_edges(),
+        node_count=len(net.nodes), edge_count=len(net.edges),
     )
-    net.templateEnv = env
-    net.path = "view.html"
-    return net.generate_html()
