@@ -29,6 +29,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
 from rdflib import URIRef
 from rdflib.namespace import FOAF
 
@@ -83,6 +84,15 @@ _PART_OF = re.compile(r"(.+?\b(?:workstream|work-stream|sub-group|subgroup|proje
 
 def _norm_text(text: str) -> str:
     return _NOT_TEXT.sub("", _SPACE.sub(" ", text.lower())).strip()
+
+
+def _partial_bound(a: str, b: str) -> float:
+    """An upper bound of fuzz.partial_ratio(a, b), far cheaper to compute: the shorter
+    text (length m) shares at most L = LCS(a, b) characters, in order, with any part of
+    the longer of length k <= m, so scores at most 200·min(L, k)/(m + k) <= 200·L/(m + L)."""
+    common = LCSseq.similarity(a, b)
+    shorter = min(len(a), len(b))
+    return 200 * common / (shorter + common) if common else 0.0
 
 CLASSES: dict[str, URIRef] = {
     "board": GG.Board, "committee": GG.Committee, "forum": GG.Forum, "group": GG.Group,
@@ -331,7 +341,7 @@ class Resolver:
         cutoff = TEXT_MIN - 1
         for iri, other in pool:
             score = fuzz.ratio(norm, other, score_cutoff=cutoff)
-            if min(len(norm), len(other)) >= 60:
+            if min(len(norm), len(other)) >= 60 and _partial_bound(norm, other) >= cutoff:
                 score = max(score, fuzz.partial_ratio(norm, other, score_cutoff=cutoff))
             if score > best[0]:
                 best = (score, iri)
