@@ -86,7 +86,7 @@ def abbreviations(src: Source) -> list[Abbreviation]:
             continue
         for ab in renamings(line, number):
             found.setdefault(ab.short, ab)
-        for m in _DEFINED.finditer(line):
+        for m in _DEFINED.finditer(line) if "(" in line else ():
             long, short = strip_alias(m.group(0))
             if short and _initials_fit(short, long):
                 found.setdefault(short, Abbreviation(short, long, Span(number, number, m.group(0)), "defined in the text"))
@@ -152,7 +152,7 @@ def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
     """Acronyms the paper uses without defining whose letters are the initials of a name it
     writes ('BHBCBV' and 'Better Health Better Care Better Value'; 'DTOC' and 'Delayed
     Transfers of Care'), each cited where the name stands."""
-    used = {m[0] for line in src.lines for m in _CAPITALS.finditer(line)} - defined
+    used = {m[0] for m in _CAPITALS.finditer("\n".join(src.lines))} - defined  # no acronym spans a line break
     if not used:
         return []
     found: dict[str, Abbreviation] = {}

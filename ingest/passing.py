@@ -113,6 +113,8 @@ def names_in(text: str, place: str | None = None, known: frozenset[str] = frozen
     organisations and bodies (a name never swallows one before 'and')."""
     w = words()
     out: list[Named] = []
+    if not w.head_word.search(text):
+        return out  # the name pattern is tried at every position: rule out most lines at once
     for m in w.named.finditer(text):
         if not m["lead"] and (not m["tail"] or m["head"].islower()):
             continue  # 'the Strategy' alone, 'a strategy for Digital Health'; 'the Strategy for Carers' is a name

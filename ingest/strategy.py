@@ -85,7 +85,7 @@ def _status_cue(cue: str) -> re.Pattern[str]:
 
 
 def home_council(src: Source) -> str | None:
-    counts = Counter(m.group(0) for line in src.lines for m in _COUNCIL.finditer(line))
+    counts = Counter(m.group(0) for line in src.lines if "Council" in line for m in _COUNCIL.finditer(line))
     return counts.most_common(1)[0][0] if counts else None
 
 
@@ -519,6 +519,8 @@ def home_board(src: Source) -> str | None:
     """The board a paper names most ('the Board' in its minutes and reports is that one)."""
     counts: Counter[str] = Counter()
     for line in src.lines:
+        if "Board" not in line:
+            continue
         for board in _BOARD.finditer(line):
             # The words before 'Board', read from a window before it (a long line costs no more).
             window = line[max(0, board.start() - 120) : board.start()]

@@ -43,6 +43,7 @@ class Words:
     ignore: frozenset[str]  # words that never tell two strategies apart
     longest_line: int  # names in passing are read on lines no longer
     named: re.Pattern[str]
+    head_word: re.Pattern[str]  # a head word anywhere: a line without one names no strategy
 
 
 def _alt(words: list[str]) -> str:
@@ -77,6 +78,7 @@ def words() -> Words:
         ignore=frozenset(d["resolve"]["ignore"]),
         longest_line=int(d["name"]["longest_line"]),
         named=_named_pattern(list(d["name"]["heads"]), d["name"]["post_or_body"]),
+        head_word=re.compile(_any_head(list(d["name"]["heads"]))),
     )
 
 
@@ -87,8 +89,7 @@ def _named_pattern(heads: list[str], post_or_body: list[str]) -> re.Pattern[str]
     Strategy Officer', 'Plan Steering Group'). A head word is never inside a name, so
     'Housing Strategy and Homelessness Strategy' is two. Words are joined by spaces only:
     a name never runs across a table's cells."""
-    head = "|".join(sorted(heads, key=len, reverse=True))
-    any_head = rf"(?:{head}|{head.lower()})"
+    any_head = _any_head(heads)
     word = rf"(?!{any_head}\b)(?:[A-Z][\w'’&-]*|[a-z]+[A-Z][\w&-]*|\([A-Z][A-Za-z&]{{1,11}}\))(?![\w'’&-])"
     join = r"(?:and|of|for|&|on|the|to|in)"
     post = "|".join(re.escape(w) for w in sorted(post_or_body, key=len, reverse=True))
@@ -106,6 +107,12 @@ _YEAR_RANGE = re.compile(r"((?:19|20)\d\d)\s*(?:[-–/]|to)\s*((?:19|20)?\d\d)")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _TITLED_PERIOD = re.compile(rf"(.*?\S)\s*,?\s*\(?({_PERIOD})\)?")
 _YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _any_head(heads: list[str]) -> str:
+    """A head word as written in strategy.toml, or in lower case."""
+    head = "|".join(sorted(heads, key=len, reverse=True))
+    return rf"(?:{head}|{head.lower()})"
 
 
 def _norm(text: str) -> str:
