@@ -42,6 +42,11 @@ _BULLET = re.compile(r"^(\s*)[-•*]\s+(.*\S)")
 _WELLBEING = re.compile(r"well[\s-]*being", re.I)
 
 
+def _joins(char: str) -> bool:
+    """A character that continues a word: re's \w (alphanumeric or '_'), or '&'."""
+    return char.isalnum() or char in "_&"
+
+
 class _Joined:
     """A paper's lines as one text, so a pattern or word is searched for once, not once
     a line. No pattern searched for here matches a line break."""
@@ -55,6 +60,17 @@ class _Joined:
     def line_of(self, offset: int) -> int:
         """The number (1-based) of the line holding the offset."""
         return bisect_right(self.starts, offset)
+
+    def first_whole(self, word: str) -> int:
+        """Where the word first stands with no word character or '&' either side (as
+        re's (?<![\w&]) and (?![\w&]) read them), or -1."""
+        text, at = self.text, self.text.find(word)
+        while at >= 0:
+            end = at + len(word)
+            if not (at and _joins(text[at - 1])) and not (end < len(text) and _joins(text[end])):
+                return at
+            at = text.find(word, at + 1)
+        return -1
 
     def lines_with(self, word: str) -> list[int]:
         """The numbers of the lines the word stands in, in order."""
@@ -132,15 +148,15 @@ def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
     out = []
     paper = _Joined(src.lines)
     for short, long in vocab().abbreviations.items():
-        if short in defined or short not in paper.text:
+        if short in defined:
             continue
-        # A line break is no word character: the first match in the whole text is the
-        # first line's first match.
-        m = re.search(rf"(?<![\w&]){re.escape(short)}(?![\w&])", paper.text)
-        if m:
-            number = paper.line_of(m.start())
+        # A line break is no word character: the first use in the whole text is the
+        # first line's first use.
+        start = paper.first_whole(short)
+        if start >= 0:
+            number = paper.line_of(start)
             line, at = src.lines[number - 1], paper.starts[number - 1]
-            quote = line[max(0, m.start() - at - 60) : m.end() - at + 60].strip()
+            quote = line[max(0, start - at - 60) : start + len(short) - at + 60].strip()
             out.append(Abbreviation(short, long, Span(number, number, quote), "a common abbreviation the paper uses"))
     return out
 
