@@ -56,6 +56,12 @@ def _word_re(word: str) -> re.Pattern[str]:
 
 
 @cache
+def _any_word_re(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of the words or phrases, matched whole: one search for the lot."""
+    return re.compile("|".join(rf"\b{re.escape(w)}\b" for w in words))
+
+
+@cache
 def _trend_re(trend: str) -> re.Pattern[str]:
     """A trend word ending a value cell ('66.1%  Improving')."""
     return re.compile(rf"\s+{re.escape(trend)}\s*$", re.IGNORECASE)
@@ -135,12 +141,12 @@ def column(header: str) -> Column:
     w = words()
     if not h:
         return Column("blank")
-    kind = next((k for k, names in w.kinds.items() for n in names if _word_re(n).search(h)), None)
+    kind = next((k for k, names in w.kinds.items() if _any_word_re(names).search(h)), None)
     found = _PERIOD.findall(raw)
     period = full_period(" ".join(found)) if found else None
     if period and _QUARTER.search(period) and not period.startswith(("Q", "q")):
         period = _QUARTER_LAST.sub(r"\2 \1", period)
-    if any(_word_re(n).search(h) for n in w.to_date) and period:
+    if period and _any_word_re(w.to_date).search(h):
         return Column("value", kind or "actual", f"{period} year to date")
     if period or kind:
         # A label column may name a year ('Indicator 2019'): only count it as a period
