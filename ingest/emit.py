@@ -132,6 +132,7 @@ class Emitter:
         self.resolve = resolve
         self.g = Triples()
         self.named: list[tuple[Resolved, str | None, Span]] = []  # stated by `names`, once all are read
+        self.evidenced: set[URIRef] = set()  # evidence nodes made: a fact stated again by its passage adds nothing
 
     # -- evidence -------------------------------------------------------------
 
@@ -139,7 +140,10 @@ class Emitter:
         """Add a triple and the passage that states it; returns the evidence node."""
         doc = self.doc
         first, last = span.first, span.last
-        ev = URIRef(f"{doc}#ev-{digest(str(s), str(p), str(o), str(first), str(last), span.quote)}")
+        ev = URIRef(f"{doc}#ev-{digest(s, p, o, str(first), str(last), span.quote)}")  # terms are strings
+        if ev in self.evidenced:
+            return ev
+        self.evidenced.add(ev)
         triples = [
             (s, p, o),
             (ev, _TYPE, _EVIDENCE),
