@@ -107,6 +107,19 @@ def _values(sparql: str, var: str, iris: list[str]) -> str:
     return f"{sparql[: m.end()]} {block} {sparql[m.end():]}"
 
 
+_RELATIONS = re.compile(r"\?p IN \(([^)]*)\)")
+
+
+def _only_relations(sparql: str, only: Collection[str]) -> str | None:
+    """The query with its `?p IN (...)` list cut to the relations (local names) in
+    `only`, or None when it names none of them."""
+    m = _RELATIONS.search(sparql)
+    if m is None:
+        raise ValueError("a view query without ?p IN ( — graph/rq/view_edges.rq has one")
+    kept = [t.strip() for t in m.group(1).split(",") if t.strip().rpartition(":")[2] in only]
+    return f"{sparql[: m.start(1)]}{', '.join(kept)}{sparql[m.end(1):]}" if kept else None
+
+
 class Reader:
     """One view's reads from the store, remembered so nothing is asked twice."""
 
@@ -130,6 +143,9 @@ class Reader:
         sparql = with_bindings(internal(name), bindings)
         if var is None:
             return self._run(sparql)
+        return self._values_rows(sparql, var, iris)
+
+    def _values_rows(self, sparql: str, var: str, iris: Iterable[str]) -> list[dict[str, str]]:
         todo = sorted(set(iris))
         out: list[dict[str, str]] = []
         for i in range(0, len(todo), CHUNK):
@@ -192,15 +208,17 @@ class Reader:
     def edges_from(self, sources: Iterable[str], only: Collection[str] | None = None) -> list[Key]:
         """Relations stated from `sources` to entities (as at the day, when there is one);
         `only` these relations (local names), when given."""
-        return self._edges(self.rows("view_edges", "s", sources), only)
+        return self._edges("s", sources, only)
 
     def edges_to(self, targets: Iterable[str], only: Collection[str] | None = None) -> list[Key]:
-        return self._edges(self.rows("view_edges", "o", targets), only)
+        return self._edges("o", targets, only)
 
-    def _edges(self, rows: list[dict[str, str]], only: Collection[str] | None) -> list[Key]:
+    def _edges(self, var: str, iris: Iterable[str], only: Collection[str] | None) -> list[Key]:
+        # The store is asked for `only` these relations: an action's lead, or every
+        # relation into a board, is thousands of rows a view would throw away.
+        sparql = internal("view_edges") if only is None else _only_relations(internal("view_edges"), only)
+        rows = self._values_rows(sparql, var, iris) if sparql else []
         keys = {(r["s"], local(r["p"]), r["o"]) for r in rows}
-        if only is not None:
-            keys = {k for k in keys if k[1] in only}
         ends = self.entities({k[0] for k in keys} | {k[2] for k in keys})
         keys = {k for k in keys if k[0] in ends and k[2] in ends}
         if self.as_at is not None:
