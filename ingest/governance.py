@@ -85,6 +85,7 @@ def _name_words() -> frozenset[str]:
 
 _INNER_ACRONYM = re.compile(r"(?<=[a-z])\s\(([A-Z][A-Za-z&]{1,11})\)(?=\s+[A-Z])")
 _TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
+_TWO_CAPITALS = re.compile(r"[A-Z][a-z&]*[A-Z]")  # in every acronym
 _NAME_GAP = re.compile(r"\s+|\s*[-–]\s*")  # what may stand between two words of a name
 _SPACES = re.compile(r"\s{2,}")
 _DETERMINER = re.compile(r"^(?:The|This|That|Our)\s+")
@@ -95,6 +96,10 @@ MAX_NAME_WORDS = 16
 def names_in(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each name in the line. An acronym in brackets inside a name
     ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
+    if not _TWO_CAPITALS.search(line):
+        low = line.lower()
+        if not any(h in low for h in _heads()):
+            return []  # a name ends in a head noun or opens with an acronym: this line has neither
     line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
     heads, name_words = _heads(), _name_words()
     toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
