@@ -213,12 +213,9 @@ def people_lists(src: Source) -> list[Mention]:
     return people
 
 
-def _flexible(name: str) -> re.Pattern[str] | None:
-    """A pattern for a name's other spellings: 'Well-being'/'Well Being'/'Wellbeing',
-    'and'/'&', any spacing and case."""
-    toks = _ALNUM.findall(name)
-    if len(toks) < 3:
-        return None
+def _flexible(toks: list[str]) -> re.Pattern[str]:
+    """A pattern for the other spellings of a name of these words: 'Well-being'/'Well
+    Being'/'Wellbeing', 'and'/'&', any spacing and case."""
     parts = []
     for t in toks:
         low = t.lower()
@@ -231,21 +228,42 @@ def _flexible(name: str) -> re.Pattern[str] | None:
     return re.compile(r"(?<![\w-])" + r"[\s,–-]+".join(parts) + r"(?![\w-])", re.IGNORECASE)
 
 
+def _spelled_words(toks: list[str]) -> list[str]:
+    """The lower-case words every spelling `_flexible` matches holds ('and' may be '&';
+    'wellbeing' may be 'well-being')."""
+    out: list[str] = []
+    for t in toks:
+        low = t.lower()
+        if low == "wellbeing":
+            out += ["well", "being"]
+        elif low not in ("and", "&"):
+            out.append(low)
+    return out
+
+
 def spelling_variants(src: Source, names: set[str]) -> list[Abbreviation]:
     """Other spellings of the names the paper's structured parts use, each cited where
     it stands: 'Health and Well Being Board' for 'Health and Wellbeing Board'."""
     out: dict[str, Abbreviation] = {}
     canon = {_WELLBEING.sub("wellbeing", n) for n in names}
-    lowered = _Joined([line.lower() for line in src.lines])
+    low = [line.lower() for line in src.lines]
+    lowered = _Joined(low)
     for name in sorted(canon):
-        rx = _flexible(name)
-        if rx is None:
-            continue
-        anchor = max(_ALNUM.findall(name), key=len).lower()
+        toks = _ALNUM.findall(name)
+        if len(toks) < 3:
+            continue  # too short to tell a spelling from another name
+        anchor = max(toks, key=len).lower()
         if anchor == "wellbeing":
             anchor = "well"
-        # Only lines holding the name's longest word can hold a spelling of it.
-        for number in lowered.lines_with(anchor):
+        # Only lines holding the name's longest word can hold a spelling of it, and (in
+        # ASCII, where matching case-insensitively is matching lower case) all its words.
+        held = _spelled_words(toks)
+        lines = [n for n in lowered.lines_with(anchor)
+                 if not src.lines[n - 1].isascii() or all(w in low[n - 1] for w in held)]
+        if not lines:
+            continue
+        rx = _flexible(toks)
+        for number in lines:
             line = src.lines[number - 1]
             for m in rx.finditer(line):
                 variant = m.group(0)
