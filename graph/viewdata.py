@@ -21,7 +21,7 @@ import csv
 import io
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -59,7 +59,6 @@ KIND_ORDER = ["action", "theme", "plan", "body", "programme", "organisation", "o
               "recommendation", "indicator", "person"]
 # The classes a lead or parent of plan reporting must carry (view_*_reporting.rq).
 REPORTING_CLASSES = {f"{GG}Body", f"{GG}Organisation", f"{GG}Programme"}
-NODE_FACTS = {"type", "prefLabel", "status"}  # the predicates whose passages a node cites
 
 
 def local(iri: str) -> str:
@@ -130,6 +129,7 @@ class Reader:
         self.nodes: dict[str, dict] = {}  # entity IRI -> label, kind, subkind, ident, due, status, classes
         self._looked: set[str] = set()
         self._said: dict[str, list[tuple[str, str, Passage, str | None]]] = {}  # subject -> (p, o, passage, day)
+        self._about: dict[str, list[tuple[Passage, str | None]]] = {}  # entity -> (passage naming it, day)
         self._held_posts: dict[str, bool] = {}
         self._first: dict[str, dict[tuple[str, str], str]] = {}  # subject -> (p, o) -> first dated paper's day
         self._docs: dict[str, tuple[str, str | None]] | None = None
@@ -289,18 +289,24 @@ class Reader:
 
     # -- passages --------------------------------------------------------------------
 
-    def passages(self, subjects: Iterable[str]) -> None:
-        """Read (once) every passage stating these subjects' view facts."""
-        new = set(subjects) - self._said.keys()
+    def passages(self, entities: Iterable[str], subjects: Iterable[str]) -> None:
+        """Read (once) the passages naming these entities (their type, label or status),
+        and those stating these subjects' view relations."""
+        for row, passage, day in self._passages("view_about", self._about, entities):
+            self._about[row["s"]].append((passage, day))
+        for row, passage, day in self._passages("view_evidence", self._said, subjects):
+            self._said[row["s"]].append((local(row["p"]), row["o"], passage, day))
+
+    def _passages(self, name: str, read: dict[str, list], subjects: Iterable[str]) -> Iterator[tuple[dict, Passage, str | None]]:
+        new = set(subjects) - read.keys()
+        for s in new:
+            read[s] = []
         if not new:
             return
-        for s in new:
-            self._said[s] = []
         papers = self._papers()
-        for row in self.rows("view_evidence", "s", new):
+        for row in self.rows(name, "s", new):
             file, day = papers.get(row["doc"], (local(row["doc"]), None))
-            passage = Passage(row["doc"], file, int(row["start"]), int(row["end"]), " ".join(row.get("quote", "").split()))
-            self._said[row["s"]].append((local(row["p"]), row["o"], passage, day))
+            yield row, Passage(row["doc"], file, int(row["start"]), int(row["end"]), " ".join(row.get("quote", "").split())), day
 
     def _counts(self, dated: str | None) -> bool:
         return self.day is None or (dated is not None and dated <= self.day)
@@ -312,7 +318,7 @@ class Reader:
 
     def about(self, iri: str) -> list[Passage]:
         """The passages that state an entity's type, label or status."""
-        return dedupe(psg for q, _o, psg, dated in self._said.get(iri, []) if q in NODE_FACTS and self._counts(dated))
+        return dedupe(psg for psg, dated in self._about.get(iri, []) if self._counts(dated))
 
     def dated(self, subjects: Iterable[str]) -> None:
         """Read (once) when dated papers first state these subjects' facts."""

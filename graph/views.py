@@ -124,7 +124,7 @@ class _Draft:
         g, r = view.graph, self.r
         drawn = [(self.cites[(s, o, k)], data) for s, o, k, data in g.edges(keys=True, data=True)
                  if (s, o, k) in self.cites]  # a group of actions cites nothing itself
-        r.passages({n for n in g if n in r.nodes} | {key[0] for keys, _d in drawn for key in keys})
+        r.passages([n for n in g if n in r.nodes], {key[0] for keys, _d in drawn for key in keys})
         for n, data in g.nodes(data=True):
             if n in r.nodes:
                 data["evidence"] = r.about(n)
@@ -396,12 +396,26 @@ def _rank_dependencies(g: nx.MultiDiGraph) -> None:
 def _tag_filters(g: nx.MultiDiGraph) -> None:
     """Which bodies and themes each node belongs to, for the body and theme filters:
     an action belongs to its theme and to every body it reaches; others to their neighbours."""
+    kind = {n: data["kind"] for n, data in g.nodes(data=True)}
+    tagged = GOVERNING | {"theme"}
+    below: dict[str, set[str]] = {}  # node -> the bodies and themes it leads to
+
+    def reach(n: str) -> set[str]:
+        if n not in below:
+            below[n] = {m for m in nx.descendants(g, n) if kind[m] in tagged}
+        return below[n]
+
     for n, data in g.nodes(data=True):
         near = {n, *g.successors(n), *g.predecessors(n)}
-        if data["kind"] in ("action", "actions", "theme"):
-            near |= set(nx.descendants(g, n))
-        data["bodies"] = sorted(m for m in near if g.nodes[m]["kind"] in GOVERNING)
-        data["themes"] = sorted(m for m in near if g.nodes[m]["kind"] == "theme")
+        if data["kind"] == "theme":
+            near |= reach(n)
+        elif data["kind"] in ("action", "actions"):
+            # What an action leads to is what its successors lead to: thousands of actions
+            # share a few hundred themes and bodies, each walked once.
+            for m in g.successors(n):
+                near |= reach(m)
+        data["bodies"] = sorted(m for m in near if kind[m] in GOVERNING)
+        data["themes"] = sorted(m for m in near if kind[m] == "theme")
 
 
 # ---------------------------------------------------------------- readable size
