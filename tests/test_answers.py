@@ -128,6 +128,11 @@ def test_gaps_on_the_corpus(corpus_store) -> None:
     assert ("body-no-reporting-line", "Cabinet") in by
     # The Health and Wellbeing Board owns the plan its theme leads report to: not a gap.
     assert ("body-no-reporting-line", "Health and Wellbeing Board") not in by
+    # The STP is named in the plan (000) and in the board pack (001): one line per paper,
+    # papers in file order.
+    assert stp["citedAt"].split(" | ") == ["000_bffd6dc40caf8094.txt:91", "001_a1962bd04f6d0873.txt:2628"]
+    cited = [r["citedAt"].split(" | ") for r in rows if r["citedAt"]]
+    assert all(c == sorted(c) for c in cited) and any(len(c) > 1 for c in cited)
 
 
 SYNTHETIC = """
@@ -166,6 +171,30 @@ def test_each_kind_of_gap_on_a_small_graph() -> None:
         ("body-no-reporting-line", "Island"),
         ("indicator-unowned", "Unowned indicator"), ("indicator-unowned", "Measures nothing"),
     }
+
+
+def test_a_gap_whose_papers_never_state_its_type_is_listed_uncited() -> None:
+    """Evidence of a thing's other facts (here its label, line 7) is no citation of the
+    thing; the gap stays, with no citedAt. Its typed neighbour is cited by its own line."""
+    from rdflib import Graph
+
+    doc = "http://example.org/doc"
+    evidence = f"""
+@prefix gg: <https://w3id.org/govgraph/ns#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix x: <http://example.org/> .
+<{doc}> a gg:Document ; gg:sourceFile "small.txt" .
+<{doc}#ev-1> a gg:Evidence ; rdf:subject x:a2 ; rdf:predicate skos:prefLabel ; rdf:object "Orphan action" ;
+    gg:document <{doc}> ; gg:lineStart 7 ; gg:lineEnd 7 ; gg:quote "Orphan action" .
+<{doc}#ev-2> a gg:Evidence ; rdf:subject x:island ; rdf:predicate rdf:type ; rdf:object gg:Body ;
+    gg:document <{doc}> ; gg:lineStart 9 ; gg:lineEnd 9 ; gg:quote "Island" .
+"""
+    store = OxigraphStore(None)
+    store.replace_graph(doc, Graph().parse(data=SYNTHETIC + evidence, format="turtle"))
+    by = {(r["gap"], r["label"]): r for r in gaps(store)}
+    assert by[("no-outcome", "Orphan action")]["citedAt"] == ""
+    assert by[("body-no-reporting-line", "Island")]["citedAt"] == "small.txt:9"
 
 
 # ---- unanswered --------------------------------------------------------------------
