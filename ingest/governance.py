@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -78,13 +79,19 @@ def _any_verb() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 @cache
+def _head_noun() -> re.Pattern[str]:
+    """Any head noun, in lower-case text (perhaps inside a longer word)."""
+    return re.compile("|".join(re.escape(h) for h in sorted(_heads())))
+
+
+@cache
 def _name_words() -> frozenset[str]:
     """Lower-case words a name may hold: connectors, head nouns, body words."""
     return frozenset(CONNECTORS) | _heads() | _body_words()
 
 
 _INNER_ACRONYM = re.compile(r"(?<=[a-z])\s\(([A-Z][A-Za-z&]{1,11})\)(?=\s+[A-Z])")
-_TOKEN = re.compile(r"[A-Za-z&][\w&'’-]*")
+_WORD_SPLIT = re.compile(r"([A-Za-z&][\w&'’-]*)")  # a word, kept by split
 _TWO_CAPITALS = re.compile(r"[A-Z][a-z&]*[A-Z]")  # in every acronym
 _NAME_GAP = re.compile(r"\s+|\s*[-–]\s*")  # what may stand between two words of a name
 _SPACES = re.compile(r"\s{2,}")
@@ -96,42 +103,40 @@ MAX_NAME_WORDS = 16
 def names_in(line: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each name in the line. An acronym in brackets inside a name
     ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
-    if not _TWO_CAPITALS.search(line):
-        low = line.lower()
-        if not any(h in low for h in _heads()):
-            return []  # a name ends in a head noun or opens with an acronym: this line has neither
+    if not _TWO_CAPITALS.search(line) and not _head_noun().search(line.lower()):
+        return []  # a name ends in a head noun or opens with an acronym: this line has neither
     line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
     heads, name_words = _heads(), _name_words()
-    toks = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(line)]
-    # What each word is, read once: a run of words is tried from each capitalised word in it.
-    upper = [w[0].isupper() for _, _, w in toks]
-    acronym = [u and is_acronym(w) for u, (_, _, w) in zip(upper, toks)]  # an acronym is capitalised
-    lows = [w.lower() for _, _, w in toks]
-    head = [low in heads for low in lows]
+    # The line as gap, word, gap, word, ..., gap; word k spans ends[2k] to ends[2k + 1].
+    parts = _WORD_SPLIT.split(line)
+    words = parts[1::2]
+    ends = list(accumulate(map(len, parts)))
+    upper = [w[0].isupper() for w in words]
+    lows = [w.lower() for w in words]
     ok = [u or low in name_words for u, low in zip(upper, lows)]  # may stand in a name
-    joined = [False] + [bool(_NAME_GAP.fullmatch(line, toks[k - 1][1], toks[k][0])) for k in range(1, len(toks))]
     out: list[tuple[int, int, str]] = []
-    i = 0
-    while i < len(toks):
-        s = toks[i][0]
+    i, n = 0, len(words)
+    while i < n:
         if not upper[i]:
             i += 1
             continue
+        acronym = is_acronym(words[i])
         j, best = i, None
-        while j < min(len(toks), i + MAX_NAME_WORDS):
-            if j > i and not joined[j]:
+        while j < min(n, i + MAX_NAME_WORDS):
+            if j > i and not _NAME_GAP.fullmatch(parts[2 * j]):
                 break
             if not ok[j]:
                 break
-            if head[j] or (acronym[j] and j == i):
+            if lows[j] in heads or (acronym and j == i):
                 best = j
-            elif best == i and acronym[i] and j == best + 1 and upper[j]:
+            elif best == i and acronym and j == best + 1 and upper[j]:
                 best = j  # "NHS England": an acronym and the name it prefixes
             j += 1
         if best is not None:
-            text = _SPACES.sub(" ", line[s : toks[best][1]])
+            start, end = ends[2 * i], ends[2 * best + 1]
+            text = _SPACES.sub(" ", line[start:end])
             text = _DETERMINER.sub("", text)
-            out.append((s, toks[best][1], text))
+            out.append((start, end, text))
             i = best + 1
         else:
             i += 1
