@@ -16,7 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Protocol
+from typing import Iterable, Protocol
 
 from rdflib import RDF, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
@@ -38,6 +38,9 @@ _LINE_START, _LINE_END = GG.lineStart, GG.lineEnd
 _DERIVED_FROM = PROV.wasDerivedFrom
 _PREF_LABEL, _ALT_LABEL = SKOS.prefLabel, SKOS.altLabel
 _MERGE_REASON = GG.mergeReason
+_EVIDENCE_PREDICATES = frozenset({_TYPE, _SUBJECT, _PREDICATE, _OBJECT, _DOCUMENT, _LINE_START, _LINE_END, _QUOTE,
+                                  _DERIVED_FROM})
+_PAGED_EVIDENCE = _EVIDENCE_PREDICATES | {_PAGE}
 
 
 @lru_cache(maxsize=1 << 16)
@@ -107,19 +110,29 @@ class Triples(set):
 
     def __init__(self) -> None:
         super().__init__()
-        self._stated: set[tuple[Node, Node]] = set()
+        self._stated: set[tuple[Node, Node]] = set()  # (s, p) of each triple added one by one
+        self._evidence: dict[Node, frozenset[Node]] = {}  # an evidence node: the predicates it was made with
 
     def add(self, t: Triple) -> None:
         super().add(t)
         self._stated.add((t[0], t[1]))
 
-    def update(self, triples: list[Triple]) -> None:  # type: ignore[override]
+    def update(self, *others: Iterable[Triple]) -> None:  # type: ignore[override]
+        for triples in others:
+            for t in triples:
+                self.add(t)
+
+    def add_evidence(self, ev: Node, predicates: frozenset[Node], triples: list[Triple]) -> None:
+        """An evidence node's triples, all with subject `ev` and these predicates: a
+        fact's ten triples are indexed as one entry."""
         super().update(triples)
-        self._stated.update([(s, p) for s, p, _ in triples])
+        self._evidence[ev] = predicates
 
     def __contains__(self, t: object) -> bool:
         s, p, o = t  # type: ignore[misc]
-        return (s, p) in self._stated if o is None else super().__contains__(t)
+        if o is not None:
+            return super().__contains__(t)
+        return (s, p) in self._stated or p in self._evidence.get(s, ())
 
 
 class Emitter:
@@ -144,8 +157,8 @@ class Emitter:
         if ev in self.evidenced:
             return ev
         self.evidenced.add(ev)
+        self.g.add((s, p, o))
         triples = [
-            (s, p, o),
             (ev, _TYPE, _EVIDENCE),
             (ev, _SUBJECT, s),
             (ev, _PREDICATE, p),
@@ -160,7 +173,7 @@ class Emitter:
         if page is not None:
             triples.append((ev, _PAGE, _literal(page)))
             triples.append((ev, _DERIVED_FROM, URIRef(f"{doc}#page={page}")))
-        self.g.update(triples)
+        self.g.add_evidence(ev, _PAGED_EVIDENCE if page is not None else _EVIDENCE_PREDICATES, triples)
         return ev
 
     def page_of(self, line: int) -> int | None:
