@@ -18,7 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from govgraph.graph import views
 from govgraph.viz import write_view
+from govgraph.viz.html import build_network
+from govgraph.viz.render import SCREEN_LIMIT
 from support import BASE
 from test_viz_synthetic import HOSTILE, hostile, store_of
 
@@ -134,6 +137,22 @@ def test_focus_draws_offline(browser, corpus_views, name: str, centre: str) -> N
     drawn = open_view(browser, corpus_views[name])
     assert_offline_and_clean(drawn)
     assert centre in drawn["nodes"] and len(drawn["nodes"]) > 3
+
+
+@pytest.mark.parametrize("name,focus", [("dependencies", None), ("focus-body", "Health and Wellbeing Board")])
+def test_the_page_hands_vis_what_was_built(browser, corpus_store, corpus_views, name: str, focus: str | None) -> None:
+    """The page carries each IRI and passage once (viz/html.py `pack`): what view.js
+    restores is what build_network made, colours, labels and evidence alike."""
+    open_view(browser, corpus_views[name])
+    shown = json.loads(browser.execute_script(
+        "var v = window.govgraphView;"
+        "function bare(x) { var o = Object.assign({}, x); delete o.title; delete o.id; return o; }"
+        "return JSON.stringify({nodes: v.nodes.get().map(function (n) { var o = bare(n); o.id = n.id; return o; }),"
+        " edges: v.edges.get().map(bare)});"))
+    built = build_network(views.build(corpus_store, name.split("-")[0], focus_on=focus, limit=SCREEN_LIMIT))
+    assert shown["nodes"] == json.loads(json.dumps(built.nodes))
+    assert shown["edges"] == json.loads(json.dumps(built.edges))
+    assert any(n["gg"]["evidence"] for n in shown["nodes"]) and any(e["gg"]["evidence"] for e in shown["edges"])
 
 
 def test_filters_and_search(browser, corpus_views) -> None:

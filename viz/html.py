@@ -151,12 +151,49 @@ def page_data(view: View) -> dict:
     named = lambda kinds: sorted(([n, d["label"]] for n, d in g.nodes(data=True) if d["kind"] in kinds), key=lambda x: x[1])  # noqa: E731
     return {
         "options": _options(view, g.number_of_nodes() > 250),
-        "kinds": {k: [look(k).name, look(k).colour] for k in kinds_present},
+        # The kind filter lists kinds by key (action, body, ...), as it always has.
+        "kinds": {k: [look(k).name, look(k).colour] for k in sorted(kinds_present)},
         "statuses": {s: list(v) for s, v in STATUSES.items()},
         "presentStatuses": statuses_present,
         "bodies": named(GOVERNING), "themes": named({"theme"}),
         "legend": legend, "focus": view.focus,
     }
+
+
+def pack(nodes: list[dict], edges: list[dict]) -> tuple[list[dict], list[dict], dict]:
+    """The nodes and edges as the page carries them, for view.js's `unpack` to restore
+    exactly: each IRI and each passage once. An edge's ends and a node's bodies and themes
+    are numbers (a node's place in `nodes`, then `iris`), evidence numbers into
+    `passages` ([cite, quote]); what follows from the rest is left out (a colour's
+    highlight and hover, an edge's arrow and end labels, a node's link). A big view is
+    half the size, and its JSON half the work."""
+    ref = {n["id"]: i for i, n in enumerate(nodes)}
+    iris: list[str] = []
+    passages: dict[tuple[str, str], int] = {}
+
+    def at(iri: str) -> int:
+        if iri not in ref:
+            ref[iri] = len(ref)
+            iris.append(iri)
+        return ref[iri]
+
+    def cited(evidence: list[dict]) -> list[int]:
+        return [passages.setdefault((p["cite"], p["quote"]), len(passages)) for p in evidence]
+
+    out_nodes = []
+    for n in nodes:
+        gg = {k: v for k, v in n["gg"].items() if k != "link"}
+        gg["bodies"], gg["themes"] = [at(b) for b in gg["bodies"]], [at(t) for t in gg["themes"]]
+        gg["evidence"] = cited(gg["evidence"])
+        out_nodes.append({**n, "color": {"background": n["color"]["background"], "border": n["color"]["border"]},
+                          "gg": gg})
+    out_edges = []
+    for e in edges:
+        gg = {k: v for k, v in e["gg"].items() if k not in ("fromLabel", "toLabel")}
+        gg["evidence"] = cited(gg["evidence"])
+        out_edges.append({**{k: v for k, v in e.items() if k != "arrows"}, "from": ref[e["from"]], "to": ref[e["to"]],
+                          "gg": gg})
+    return out_nodes, out_edges, {"iris": iris, "passages": [list(p) for p in passages]}
 
 
 @cache
@@ -170,8 +207,9 @@ def _template() -> Template:
 
 def render_html(view: View, *, title: str, caption: str, date: str, version: str) -> str:
     net = build_network(view)
+    nodes, edges, refs = pack(net.nodes, net.edges)
     return _template().render(
-        nodes=net.nodes, edges=net.edges, data=page_data(view),
+        nodes=nodes, edges=edges, data={**page_data(view), **refs},
         title=title, caption=caption, date=date, notes=view.notes, version=version,
         vis_version=vis_version(), csp=csp(),
         vis_js=_asset("static", "vis-network.min.js"), view_js=_asset("static", "view.js"),

@@ -5,6 +5,27 @@
   function json(id) { return JSON.parse(document.getElementById(id).textContent); }
   var data = json("gg-data"), nodes = json("gg-nodes"), edges = json("gg-edges");
 
+  // The page carries each IRI and passage once (viz/html.py `pack`): restore the nodes
+  // and edges exactly as vis-network takes them.
+  (function unpack() {
+    var iris = nodes.map(function (n) { return n.id; }).concat(data.iris);
+    function iri(i) { return iris[i]; }
+    function cited(refs) { return refs.map(function (i) { return { cite: data.passages[i][0], quote: data.passages[i][1] }; }); }
+    function isLink(id) { return (id.slice(0, 7) === "http://" || id.slice(0, 8) === "https://") && id.indexOf("#actions") < 0; }
+    nodes.forEach(function (n) {
+      var c = n.color, g = n.gg;
+      c.highlight = { background: c.background, border: "#000000" };
+      c.hover = { background: c.background, border: "#000000" };
+      g.bodies = g.bodies.map(iri); g.themes = g.themes.map(iri); g.evidence = cited(g.evidence);
+      g.link = isLink(n.id) ? n.id : null;
+    });
+    edges.forEach(function (e) {
+      var from = nodes[e.from], to = nodes[e.to];
+      e.from = from.id; e.to = to.id; e.arrows = "to";
+      e.gg.fromLabel = from.gg.label; e.gg.toLabel = to.gg.label; e.gg.evidence = cited(e.gg.evidence);
+    });
+  })();
+
   function el(tag, text, cls) {
     var e = document.createElement(tag);
     if (text !== undefined && text !== null) { e.textContent = String(text); }
