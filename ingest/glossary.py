@@ -43,7 +43,7 @@ _WELLBEING = re.compile(r"well[\s-]*being", re.I)
 
 
 def _joins(char: str) -> bool:
-    """A character that continues a word: re's \w (alphanumeric or '_'), or '&'."""
+    """A character that continues a word: a word character of re (alphanumeric or '_'), or '&'."""
     return char.isalnum() or char in "_&"
 
 
@@ -62,7 +62,7 @@ class _Joined:
         return bisect_right(self.starts, offset)
 
     def first_whole(self, word: str) -> int:
-        """Where the word first stands with no word character or '&' either side (as
+        r"""Where the word first stands with no word character or '&' either side (as
         re's (?<![\w&]) and (?![\w&]) read them), or -1."""
         text, at = self.text, self.text.find(word)
         while at >= 0:
