@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """Lines `first`..`last` (1-based, inclusive); `quote` stands as written within them."""
 
@@ -19,13 +19,13 @@ class Span:
     quote: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Cell:
     value: str
     span: Span
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alias(Cell):
     """Another name a paper gives a thing, and why the extractor took it for that thing
     (emitted as the altLabel's gg:mergeReason, so the merge is auditable)."""
@@ -33,7 +33,7 @@ class Alias(Cell):
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Mention:
     """A name as written. `kind` is a hint: body, organisation, person, programme,
     strategy, framework, plan or any. `period` is a strategy's edition ('2016-2019')."""
@@ -48,7 +48,7 @@ class Mention:
     also: tuple[str, ...] = ()  # other names the paper gives the same thing, tried when this names none
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Abbreviation:
     """Another name for something, and how the paper gives it (`how`)."""
 
@@ -58,7 +58,7 @@ class Abbreviation:
     how: str = "the paper's abbreviations"
 
 
-@dataclass
+@dataclass(slots=True)
 class Theme:
     number: Cell
     title: Cell
@@ -69,7 +69,7 @@ class Theme:
     recommendations: list[Cell] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Action:
     number: Cell
     title: Cell
@@ -91,7 +91,7 @@ class Action:
     revised_due_reading: Cell | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Plan:
     title: Cell
     span: Span
@@ -101,7 +101,7 @@ class Plan:
     actions: list[Action] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Extraction:
     """Everything one paper yields, plus what the extractors could not place."""
 
@@ -120,7 +120,7 @@ class Extraction:
 # -- meetings: agendas, minutes, report cover sheets ------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Resolution:
     """One decision, or one numbered clause of a decision. `meeting`, `item` and
     `number` only build its IRI."""
@@ -132,7 +132,7 @@ class Resolution:
     number: Cell
 
 
-@dataclass
+@dataclass(slots=True)
 class AgendaItem:
     """An item on a meeting's agenda. `meeting` (the meeting's key) only builds its IRI."""
 
@@ -143,7 +143,7 @@ class AgendaItem:
     report_of: list[Mention] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Minute:
     """A numbered minute of a meeting, with what it resolved."""
 
@@ -154,7 +154,7 @@ class Minute:
     resolutions: list[Resolution] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Membership:
     """A person's place on a body (member, chair) as a paper records it on a date.
     `key` ('<person> <body> <role>') names the node."""
@@ -167,7 +167,7 @@ class Membership:
     recorded: Cell | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Meeting:
     """A meeting of a body. `key` ('<body> <ISO date>') names the node, so an agenda and
     another paper's minutes of the same meeting meet in one node."""
@@ -185,7 +185,7 @@ class Meeting:
     members: list[Membership] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Report:
     """A report's cover sheet: title, the body it goes to, who it is from, its date."""
 
@@ -199,7 +199,7 @@ class Report:
 # -- reviews and governance prose ---------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Review:
     """A review report (e.g. a regulator's) and the recommendations it makes."""
 
@@ -209,7 +209,7 @@ class Review:
     recommendations: list[Cell] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Relation:
     """A governance relation stated in prose: 'X reports to Y'. `predicate` is a CURIE."""
 
@@ -222,7 +222,7 @@ class Relation:
 # -- programmes --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgrammeDetail:
     """What a paper says a programme, workstream or scheme sets out to do: objectives,
     deliverables and the metrics it is judged by. `programme` is the name the resolver
@@ -238,7 +238,7 @@ class ProgrammeDetail:
 # -- indicators (RDF Data Cube) -------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Observation:
     """One value of an indicator: its period and kind (baseline, actual, plan, target)
     as the table's header gives them. `key` names the node."""
@@ -250,7 +250,7 @@ class Observation:
     value: Cell
 
 
-@dataclass
+@dataclass(slots=True)
 class Indicator:
     """A row of an indicator table. A breakdown row ('Ambition', 'Routes' under one
     indicator) is an indicator of its own, `parent` naming the one it breaks down."""
@@ -270,13 +270,13 @@ class Indicator:
 # -- strategies, frameworks and plans --------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Objective:
     text: Cell
     span: Span
 
 
-@dataclass
+@dataclass(slots=True)
 class Priority:
     """A priority (or theme) of a strategy. `strategy` (the strategy's key) only builds
     its IRI, so one priority listed twice in a paper is one node."""
@@ -289,7 +289,7 @@ class Priority:
     outcomes: list[Cell] = field(default_factory=list)
 
 
-@dataclass
+@dataclass(slots=True)
 class Strategy:
     """A strategy, framework or plan a paper presents or names. `kind` is Strategy,
     Framework or Plan; `key` (name and period, without the home place) names the node."""
