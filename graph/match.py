@@ -20,7 +20,7 @@ FUZZY_MIN = 92
 PROGRAMME_WORDS = frozenset({"programme", "program", "workstream", "work-stream", "project"})
 
 
-@dataclass
+@dataclass(slots=True)
 class Entry:
     """One name of a node, as the matcher compares it."""
 
@@ -32,7 +32,7 @@ class Entry:
     period: str | None = None  # a strategy's edition ('2016-2019'); None until a paper dates it
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Name:
     """A name being resolved: as written (after its parts and abbreviations are read), its
     words, and its key."""

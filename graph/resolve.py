@@ -123,7 +123,7 @@ _PLACES_FIRST = re.compile(rf"^({_PLACES})\s+([A-Z].*)$")
 _PLACES_LAST = re.compile(rf"^(.*?\S)\s+[–—-]\s+({_PLACES})$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Merge:
     """One name that became an existing node, and why."""
 

@@ -56,7 +56,7 @@ def _term(curie: str) -> URIRef:
     return URIRef(expand(curie))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Resolved:
     """What a Mention resolves to: one node, its types and label, and its parent if the
     name said one ('X workstream of Y')."""
