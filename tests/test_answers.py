@@ -223,6 +223,14 @@ def test_unanswered_recommendations(corpus_store) -> None:
     assert {"6.1 slipped (000_bffd6dc40caf8094.txt:303)", "6.2 slipped (000_bffd6dc40caf8094.txt:304)"} <= set(
         workforce["openActions"].split(" | "))
     assert "003_d6604f90980adc01.txt:653" in workforce["citedAt"]  # the review's own wording
+    # Each list is in text order: 6.1 in the plan (000) and in the board pack (001), then 6.2.
+    assert workforce["openActions"].split(" | ")[:3] == [
+        "6.1 slipped (000_bffd6dc40caf8094.txt:303)", "6.1 slipped (001_a1962bd04f6d0873.txt:2838)",
+        "6.2 slipped (000_bffd6dc40caf8094.txt:304)"]
+    for row in rows.values():
+        for column in ("openActions", "citedAt"):
+            parts = row[column].split(" | ") if row[column] else []
+            assert parts == sorted(parts), (column, row["text"])
     # Theme 7 answers single point of access; 7.1 (front door prototype) is still running.
     spa = starting(rows, "Provide a single point of access")
     assert spa["openActions"].startswith("7.1 in_progress") or "7.1 in_progress" in spa["openActions"]
