@@ -9,10 +9,10 @@ needs no store: ingest stays pure.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import re
 import tomllib
+from string import Formatter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -22,7 +22,7 @@ from rdflib import RDF, SKOS, XSD, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 from rdflib.term import Node
 
-from govgraph.ingest.records import Alias, Cell, Extraction, Mention, Span
+from govgraph.ingest.records import Alias, Cell, Extraction, Mention, Span, field_names
 from govgraph.ingest.text import slug
 from govgraph.ontology import expand
 from govgraph.ontology.namespace import GG
@@ -90,6 +90,12 @@ class Resolver(Protocol):
 @cache
 def mapping() -> dict:
     return tomllib.loads(resources.files("govgraph.ingest").joinpath("mapping.toml").read_text("utf-8"))
+
+
+@cache
+def _template_fields(template: str) -> tuple[str, ...]:
+    """The fields an IRI template names: 'meeting/{meeting}/item/{number}' -> meeting, number."""
+    return tuple(name for _, name, _, _ in Formatter().parse(template) if name)
 
 
 def digest(*parts: str) -> str:
@@ -198,13 +204,19 @@ class Emitter:
     # -- records --------------------------------------------------------------
 
     def iri_for(self, type_name: str, values: dict[str, str], label: str) -> URIRef:
+        """The IRI mapping.toml's template makes of a record's values (a value of the
+        record named as one of the template's own fields wins) and its label."""
         template = mapping()[type_name]["iri"]
-        fields = {
-            "doc": str(self.doc),
-            "slug": slug(label),
-            "hash": digest(_NON_WORD.sub(" ", label.lower()).strip()),
-            **{k: slug(v) if k != "value" else v for k, v in values.items()},
-        }
+        fields: dict[str, str] = {}
+        for name in _template_fields(template):  # only what the template uses is made
+            if name in values:
+                fields[name] = values[name] if name == "value" else slug(values[name])
+            elif name == "doc":
+                fields[name] = str(self.doc)
+            elif name == "slug":
+                fields[name] = slug(label)
+            elif name == "hash":
+                fields[name] = digest(_NON_WORD.sub(" ", label.lower()).strip())
         path = template.format(**fields)
         return URIRef(path if path.startswith("http") else self.base + path)
 
@@ -214,11 +226,6 @@ class Emitter:
         if spec.get("edge"):
             return self.edge(rec)
         label_cell: Cell = getattr(rec, spec["label"])
-        scalar = {
-            f.name: getattr(rec, f.name).value
-            for f in dataclasses.fields(rec)  # type: ignore[arg-type]
-            if isinstance(getattr(rec, f.name), Cell)
-        }
         if "node" in spec:
             # A thing named across papers (a strategy, a programme): the resolver gives its
             # one node, types and preferred label; another spelling becomes an altLabel with why.
@@ -227,6 +234,8 @@ class Emitter:
                 return None
             node = found
         else:
+            scalar = {name: value.value for name in field_names(type(rec))
+                      if isinstance(value := getattr(rec, name), Cell)}
             node = self.iri_for(type_name, scalar, label_cell.value)
             for cls in spec["class"]:
                 self.fact(node, _TYPE, _term(cls), rec.span)  # type: ignore[attr-defined]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from functools import cache
 
 import dataclasses
 
@@ -18,7 +17,7 @@ from govgraph.ingest.review import extract_review
 from govgraph.ingest.glossary import abbreviations, people_lists, spelling_variants
 from govgraph.ingest.meeting import extract_meetings
 from govgraph.ingest.plan import extract_plan, plan_title
-from govgraph.ingest.records import Abbreviation, Cell, Extraction, Mention, Span
+from govgraph.ingest.records import Abbreviation, Cell, Extraction, Mention, Span, field_names
 from govgraph.ingest.source import Source
 
 
@@ -96,12 +95,6 @@ _LIST_ITEM = re.compile(r"^[-•*]|\d+[.)]\s")
 _PLAIN = (str, int, tuple, type(None))  # field values that hold no record
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    """A record type's fields: asked of every record, nested ones too."""
-    return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
-
-
 def _is_record(item: object) -> bool:
     return not isinstance(item, _PLAIN) and dataclasses.is_dataclass(item) and not isinstance(item, type)
 
@@ -115,7 +108,7 @@ def _spans(records: list[object]) -> list[Span]:
             continue
         if not dataclasses.is_dataclass(rec):
             continue
-        for name in _field_names(type(rec)):
+        for name in field_names(type(rec)):
             value = getattr(rec, name)
             for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, (Cell, Mention)) or _is_record(item):
@@ -136,7 +129,7 @@ def mentions(records: list[object]) -> list[Mention]:
     """Every name the records hold, nested records included."""
     out: list[Mention] = []
     for rec in records:
-        for name in _field_names(type(rec)):
+        for name in field_names(type(rec)):
             value = getattr(rec, name)
             for item in value if isinstance(value, list) else (value,):
                 if isinstance(item, Mention):

@@ -7,7 +7,15 @@ turns records into RDF using `mapping.toml`, so records know nothing of RDF.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from functools import cache
+
+
+@cache
+def field_names(cls: type) -> tuple[str, ...]:
+    """A record type's fields, read once: the emitter and the extractors' walks over
+    nested records ask for them of every record."""
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True, slots=True)
