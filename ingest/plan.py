@@ -73,6 +73,9 @@ def column_field(header: str) -> str | None:
     # whole word. Only spaces within a name's length of either end can start or end one,
     # so a long cell costs no more than a short one.
     affixes, longest = _affixes()
+    first, last = _affix_ends()
+    if h.split(" ", 1)[0] not in first and h.rsplit(" ", 1)[-1] not in last:
+        return None  # a name the header starts with opens with its first word; one it ends with, its last
     best: tuple[int, int, str | None] = (0, 0, None)
     for k in [*range(min(longest + 1, len(h))), *range(max(0, len(h) - longest - 1), len(h))]:
         if h[k] != " ":
@@ -92,6 +95,13 @@ def _affixes() -> tuple[dict[str, tuple[int, str]], int]:
         if len(n) >= 3:
             out.setdefault(n, (order, fld))
     return out, max((len(n) for n in out), default=0)
+
+
+@cache
+def _affix_ends() -> tuple[frozenset[str], frozenset[str]]:
+    """The first words and the last words of the header names `_affixes` holds."""
+    names = _affixes()[0]
+    return frozenset(n.split(" ", 1)[0] for n in names), frozenset(n.rsplit(" ", 1)[-1] for n in names)
 
 
 def header_map(cells: list[str]) -> dict[int, str] | None:
