@@ -22,8 +22,11 @@ inferred rather than stated), count and evidence.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -478,9 +481,31 @@ def _worst(statuses: Counter) -> str:
     return min(statuses, key=STATUS_ORDER.index) if statuses else "unknown"
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Hold off Python's cyclic garbage collector while a view is built or drawn. A big
+    view makes hundreds of thousands of short-lived rows, dicts and sets, none of them in
+    a cycle, and each collector pass walks every live one again (a tenth of a 2,000-node
+    view's time). Reference counting still frees them all. Only the call that paused the
+    collector resumes it, so nested and concurrent views leave it running afterwards."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()
+
+
 def build(store: Store, view: str, *, focus_on: str | None = None, depth: int = 2,
           limit: int = DEFAULT_LIMIT, as_at: date | str | None = None) -> View:
     """The named view (as at a day, if given), trimmed to `limit` nodes."""
+    with collector_paused():
+        return _build(store, view, focus_on=focus_on, depth=depth, limit=limit, as_at=as_at)
+
+
+def _build(store: Store, view: str, *, focus_on: str | None, depth: int, limit: int,
+           as_at: date | str | None) -> View:
     if view not in VIEWS:
         raise QueryError(f"no view named {view!r} — choose one of: {', '.join(VIEWS)}")
     r = Reader(store, as_day(as_at))

@@ -78,7 +78,14 @@ def render_view(store: Store, view: str, *, focus: str | None = None, depth: int
         raise GovGraphError(f"no view format {fmt!r} — choose one of: {', '.join(FORMATS)}")
     if limit is None:
         limit = PRINT_LIMIT if fmt in printing.FORMATS else SCREEN_LIMIT
-    v = graph_views.build(store, view, focus_on=_focus_arg(focus, base), depth=depth, limit=limit, as_at=as_at)
+    with graph_views.collector_paused():  # building and drawing alike make many short-lived objects
+        return _render(store, view, focus=_focus_arg(focus, base), depth=depth, fmt=fmt, title=title,
+                       limit=limit, date=date, as_at=as_at)
+
+
+def _render(store: Store, view: str, *, focus: str | None, depth: int, fmt: str, title: str | None,
+            limit: int, date: str | None, as_at: _date | None) -> bytes:
+    v = graph_views.build(store, view, focus_on=focus, depth=depth, limit=limit, as_at=as_at)
     heading = title or v.title
     caption = caption_for(v)
     day = date or _date.today().isoformat()
