@@ -34,7 +34,9 @@ _LIST_ITEM = re.compile(r"\s*[-•*]?\s*([A-Z][A-Za-z&]{1,11})\s+([A-Z][\w'’&-
 _DEFINED = re.compile(
     r"(?<![\w&'’-])((?:[A-Z][\w&'’-]*\s+(?:(?:and|of|for|the|&)\s+)?){1,8}[A-Z][\w'’-]*)\s+\(([A-Z][A-Za-z&]{1,11})\)")
 _THE = re.compile(r"^(?:The|the)\s+")
-_CAPITALS = re.compile(r"(?<![\w&])[A-Z][A-Z]{2,9}(?![\w&])")
+# Patterns below that look back before a capital match the capital first ('[A-Z](?<!X.)'
+# is '(?<!X)[A-Z]'): the engine then skips to capitals instead of trying every position.
+_CAPITALS = re.compile(r"[A-Z](?<![\w&].)[A-Z]{2,9}(?![\w&])")
 _WORD = re.compile(r"[A-Za-z][\w'’-]*")
 _LETTERS = re.compile(r"[A-Za-z]+")
 _ALNUM = re.compile(r"[A-Za-z0-9]+")
@@ -161,7 +163,7 @@ def _common_in_use(src: Source, defined: set[str]) -> list[Abbreviation]:
     return out
 
 
-_RUN = re.compile(r"(?<![\w&'’-])[A-Z][a-z][\w'’-]*(?:(?:,?\s+|\s+(?:and|of|for|the|in|on|to)\s+)[A-Z][a-z][\w'’-]*){2,9}")
+_RUN = re.compile(r"[A-Z](?<![\w&'’-].)[a-z][\w'’-]*(?:(?:,?\s+|\s+(?:and|of|for|the|in|on|to)\s+)[A-Z][a-z][\w'’-]*){2,9}")
 
 
 def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
