@@ -23,6 +23,7 @@ _RENAMED = re.compile(
     rf"\s+(?:the\s+)?(?P<new>{_NAME})"
 )
 _CUE = re.compile(r"\b(?:re-?named|re-?branded|branded|now\s+(?:known|called)|known\s+locally|formerly)\b")
+_CUE_WORDS = ("named", "branded", "now", "known", "formerly")  # one stands in each cue
 _NEAR = 240  # characters either side of the cue where the two names stand
 # 'Y (formerly X)', 'Y, formerly known as the X,': X was Y's name.
 _FORMERLY = re.compile(rf"(?P<new>{_NAME})\s*(?:\(|,\s*)(?P<how>formerly(?:\s+known\s+as)?)\s+(?:the\s+)?(?P<old>{_NAME})")
@@ -122,6 +123,8 @@ def renamings(line: str, number: int) -> list[Abbreviation]:
     plan. An acronym renamed is left to the paper's own definitions."""
     out: list[Abbreviation] = []
     # Names stand near the cue: read a window around each, so a long line costs no more.
+    if not any(w in line for w in _CUE_WORDS):
+        return out
     windows = {line[max(0, c.start() - _NEAR) : c.end() + _NEAR] for c in _CUE.finditer(line)}
     for rx, window in ((rx, w) for w in sorted(windows) for rx in (_RENAMED, _FORMERLY)):
         for m in rx.finditer(window):
