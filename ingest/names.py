@@ -169,7 +169,7 @@ _ALIASED = re.compile(r"(.+?)\s*\(([A-Z][A-Za-z&]{1,11})\)")
 
 def strip_alias(text: str) -> tuple[str, str | None]:
     """'Coventry City Council (CCC)' -> ('Coventry City Council', 'CCC')."""
-    m = _ALIASED.fullmatch(text.strip())
+    m = _ALIASED.fullmatch(text.strip()) if ")" in text else None
     if m and is_acronym(m[2]):
         return m[1].strip(), m[2]
     return text.strip(), None
@@ -202,7 +202,7 @@ _AND = re.compile(r"\s+(?:and|&)\s+")
 def split_people(text: str) -> list[PersonText]:
     """'A B, Role, Org and C D, Role' -> people with roles and organisations."""
     text = _SEE.sub("", clean(text)).strip(" .;")
-    chunks = _PEOPLE_APART.split(text)
+    chunks = _PEOPLE_APART.split(text) if ";" in text or "and" in text or "&" in text else [text]
     people = []
     for chunk in chunks:
         parts = [p.strip() for p in _PERSON_PARTS.split(chunk) if p.strip()]
