@@ -153,6 +153,10 @@ class Resolver:
     _read: dict[tuple[str, str], tuple[str, str, str | None, str | None]] = field(default_factory=dict)
 
     _families: dict[str, list[Entry]] = field(default_factory=dict)  # the entries of each family, in order
+    # Readings of a text, asked again for every entry a name is compared with: tokens hold
+    # while the abbreviations do (`_learn` clears them); places while the home place does.
+    _tokens_of: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _places_of: dict[str, tuple[frozenset[str], str] | None] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.abbreviations = {**vocab().abbreviations, **self.abbreviations}
@@ -173,6 +177,17 @@ class Resolver:
         return self.abbreviations.get(text.upper(), text) if is_acronym(text) else text
 
     def tokens(self, text: str) -> tuple[str, ...]:
+        toks = self._tokens_of.get(text)
+        if toks is None:
+            toks = self._tokens_of[text] = self._read_tokens(text)
+        return toks
+
+    def _learn(self, short: str, long: str) -> None:
+        """A paper's own abbreviation: names read before it may read otherwise now."""
+        self.abbreviations[short] = long
+        self._tokens_of.clear()
+
+    def _read_tokens(self, text: str) -> tuple[str, ...]:
         text = _WELLBEING.sub("wellbeing", text)
         out: list[str] = []
         for raw in _WORD.findall(text):
@@ -199,6 +214,11 @@ class Resolver:
     def _places(self, text: str) -> tuple[frozenset[str], str] | None:
         """The places and the rest of a name qualified by a list of places that includes the
         home place: 'Place Forum – Cov and Warks' -> ({'cov', 'warks'}, 'Place Forum')."""
+        if text not in self._places_of:
+            self._places_of[text] = self._read_places(text)
+        return self._places_of[text]
+
+    def _read_places(self, text: str) -> tuple[frozenset[str], str] | None:
         if not self.place:
             return None
         first, last = _PLACES_FIRST.match(text), _PLACES_LAST.match(text)
@@ -387,7 +407,7 @@ class Resolver:
     def __call__(self, m: Mention) -> Resolved | None:
         text, alias = self._unaliased(clean(m.text).strip(" .,;"))
         if alias and alias not in self.abbreviations:
-            self.abbreviations[alias] = text
+            self._learn(alias, text)
         if not text:
             return None
         # A strategy's name is whole: 'Concordat for Better Mental Health' is no part of anything.
