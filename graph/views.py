@@ -102,8 +102,9 @@ class _Draft:
         cites.update(via)
         if not derived:
             cites.add(stated or (s, rel, o))
-        if self.g.has_edge(s, o, key=rel):
-            self.g.edges[s, o, rel]["count"] += 1
+        same = self.g.get_edge_data(s, o, key=rel)
+        if same is not None:
+            same["count"] += 1
             return
         self.g.add_edge(s, o, key=rel, label=RELATION_LABEL.get(rel, rel), derived=derived, count=1, evidence=[])
 
@@ -435,10 +436,11 @@ def fit(view: View, limit: int) -> View:
         _group_actions(g, actions)
         view.notes.append(f"{len(actions)} actions are grouped by theme; filter or focus to see each one.")
     if g.number_of_nodes() > limit:
+        degree = dict(g.degree())  # one pass: a multigraph counts each node's degree edge by edge
+
         def order(n: str) -> tuple:
             d = g.nodes[n]
-            linked = g.degree(n) > 0
-            return (d.get("distance", 0), not linked, d["level"] or 0, -g.degree(n), d["label"], n)
+            return (d.get("distance", 0), not degree[n], d["level"] or 0, -degree[n], d["label"], n)
         drop = sorted(g, key=order)[limit:]
         g.remove_nodes_from(drop)  # in place: copying a subgraph view costs more than the view
         dropped = len(drop)
@@ -463,12 +465,14 @@ def _group_actions(g: nx.MultiDiGraph, actions: list[str]) -> None:
                    bodies=sorted({b for m in members for b in g.nodes[m]["bodies"]}),
                    themes=sorted({t for m in members for t in g.nodes[m]["themes"]}))
         for m in members:
-            for _s, o, k, d in list(g.out_edges(m, keys=True, data=True)):
-                if g.has_edge(gid, o, key=k):
-                    g.edges[gid, o, k]["count"] += d["count"]
+            # Lists made by comprehension: list(edge view) would walk the view twice.
+            for o, k, d in [(o, k, d) for _s, o, k, d in g.out_edges(m, keys=True, data=True)]:
+                same = g.get_edge_data(gid, o, key=k)
+                if same is not None:
+                    same["count"] += d["count"]
                 else:
                     g.add_edge(gid, o, key=k, **{**d, "evidence": []})
-            for s, _o, k, d in list(g.in_edges(m, keys=True, data=True)):
+            for s, k, d in [(s, k, d) for s, _o, k, d in g.in_edges(m, keys=True, data=True)]:
                 if not g.has_edge(s, gid, key=k):
                     g.add_edge(s, gid, key=k, **{**d, "evidence": []})
             g.remove_node(m)
