@@ -105,7 +105,8 @@ def names_in(line: str) -> list[tuple[int, int, str]]:
     ("Multiple Complex Needs (MCN) Board") is read past, and left out of the name."""
     if not _TWO_CAPITALS.search(line) and not _head_noun().search(line.lower()):
         return []  # a name ends in a head noun or opens with an acronym: this line has neither
-    line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
+    if "(" in line:
+        line = _INNER_ACRONYM.sub(lambda m: " " * len(m.group(0)) if is_acronym(m.group(1)) else m.group(0), line)
     heads, name_words = _heads(), _name_words()
     # The line as gap, word, gap, word, ..., gap; word k spans ends[2k] to ends[2k + 1].
     parts = _WORD_SPLIT.split(line)
