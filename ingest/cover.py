@@ -15,19 +15,14 @@ from govgraph.ingest.names import BODY_KINDS, kind_of
 from govgraph.ingest.people import cues, mentions, org_like
 from govgraph.ingest.records import Cell, Mention, Report, Span
 from govgraph.ingest.source import Source
-from govgraph.ingest.text import clean, first_date_phrase, iso_date
+from govgraph.ingest.text import bare, first_date_phrase, iso_date
 
 FIELDS = ("to", "date", "from", "title", "other")
 GAP = 6  # most lines between two labels of one cover sheet
 
 
-_LINE_MARK = re.compile(r"^\s*(?:#+|[-•*]\s)\s*")
 _SPACE = re.compile(r"\s+")
 _DASH = re.compile(r"\s+[–—-]\s+")
-
-
-def _bare(line: str) -> str:
-    return clean(_LINE_MARK.sub("", line))
 
 
 @cache
@@ -61,7 +56,7 @@ def _sheets(src: Source) -> list[_Sheet]:
     cur: _Sheet | None = None
     open_field: str | None = None
     for n in range(1, len(src.lines) + 1):
-        text = _bare(src.line(n))
+        text = bare(src.line(n))
         lab = _label(text)
         if lab is None:
             if cur and open_field and text and n - cur.last <= GAP and open_field in ("from", "to"):
@@ -82,9 +77,9 @@ def _sheets(src: Source) -> list[_Sheet]:
         open_field = fname
         if not value:
             for k in range(n + 1, min(len(src.lines), n + 4) + 1):
-                if _bare(src.line(k)):
-                    if _label(_bare(src.line(k))) is None:
-                        cur.lines[fname].append((k, _bare(src.line(k))))
+                if bare(src.line(k)):
+                    if _label(bare(src.line(k))) is None:
+                        cur.lines[fname].append((k, bare(src.line(k))))
                     break
     for s in sheets:
         _masthead(src, s)
@@ -96,9 +91,9 @@ def _masthead(src: Source, sheet: _Sheet) -> None:
     '12th June 2018') above its labels, in place of 'To:' and 'Date:' lines."""
     if sheet.lines.get("to") and sheet.lines.get("date"):
         return
-    top = [n for n in range(max(1, sheet.first - GAP), sheet.first) if _bare(src.line(n))]
+    top = [n for n in range(max(1, sheet.first - GAP), sheet.first) if bare(src.line(n))]
     for n in top:
-        text = _bare(src.line(n))
+        text = bare(src.line(n))
         if not sheet.lines.get("to") and kind_of(text, person_ok=False) in BODY_KINDS and len(text.split()) <= 8:
             sheet.lines["to"] = [(n, text)]
         elif not sheet.lines.get("date") and iso_date(text):
@@ -107,7 +102,7 @@ def _masthead(src: Source, sheet: _Sheet) -> None:
 
 def _label_ahead(src: Source, n: int) -> bool:
     """A continuation line belongs to a cover sheet only when another label follows soon."""
-    return any(_label(_bare(src.line(k))) for k in range(n + 1, min(len(src.lines), n + GAP) + 1))
+    return any(_label(bare(src.line(k))) for k in range(n + 1, min(len(src.lines), n + GAP) + 1))
 
 
 def cover_ranges(src: Source) -> list[tuple[int, int]]:

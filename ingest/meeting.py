@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache
 
 from govgraph.ingest.cover import cover_ranges
 from govgraph.ingest.names import BODY_KINDS, kind_of
 from govgraph.ingest.people import cues, mentions, org_like, parse_people, person_name
 from govgraph.ingest.records import AgendaItem, Cell, Meeting, Membership, Mention, Minute, Resolution, Span
 from govgraph.ingest.source import Source
-from govgraph.ingest.text import FULL_DATE, clean, iso_date
+from govgraph.ingest.text import FULL_DATE, bare, clean, iso_date
 
 TIME = re.compile(r"\b\d{1,2}(?:[.:]\d{2})?\s*(?:a\.?m\.?|p\.?m\.?)(?![a-z])|\b\d{1,2}[:.]\d{2}\b|\bnoon\b", re.I)
 _PAGES = re.compile(r"\s*\((?:pages?|p\.)\s*[\d\s,–-]+\)\s*$", re.I)
-_LINE_MARK = re.compile(r"^\s*(?:#+|[-•*]\s)\s*")
 _WELLBEING = re.compile(r"\bwell[\s-]+being\b", re.I)
 _THE = re.compile(r"^the\s+", re.I)
 _THAT = re.compile(r"^that\s+", re.I)
@@ -37,12 +36,6 @@ _CHAIR_WORD = re.compile(r"\bchair", re.I)
 _AND = re.compile(r"\s+(?:and|&)\s+")
 _LAST_BRACKETS = re.compile(r"\s*\([^)]*\)$")
 _NOTE = re.compile(r"(.+?)\s*\(([^)]*)\)")
-
-
-@lru_cache(maxsize=1 << 14)  # sections are found by reading the lines around each again
-def bare(line: str) -> str:
-    """A line without markdown heading marks, bullets, bold and HTML fragments."""
-    return clean(_LINE_MARK.sub("", line))
 
 
 def cell(src: Source, n: int, value: str) -> Cell:

@@ -19,6 +19,15 @@ def clean(text: str) -> str:
     return " ".join(text.split())  # str.split's whitespace is re's \s: the same folding, faster
 
 
+_LINE_MARK = re.compile(r"^\s*(?:#+|[-•*]\s)\s*")  # a heading's hashes, a bullet
+
+
+@lru_cache(maxsize=1 << 14)  # sections are found by reading the lines around each again
+def bare(line: str) -> str:
+    """A line without markdown heading marks, bullets, bold and HTML fragments."""
+    return clean(_LINE_MARK.sub("", line))
+
+
 def paragraphs(text: str) -> list[str]:
     """Split a cell on its <p> fragments (one success measure per paragraph)."""
     parts = re.split(r"</p>\s*<p>|<p>|</p>", text, flags=re.IGNORECASE)
