@@ -107,6 +107,7 @@ def _values(sparql: str, var: str, iris: list[str]) -> str:
 
 
 _RELATIONS = re.compile(r"\?p IN \(([^)]*)\)")
+_ANY_RELATION = "?s ?p ?o ."
 
 
 def _only_relations(sparql: str, only: Collection[str]) -> str | None:
@@ -116,7 +117,17 @@ def _only_relations(sparql: str, only: Collection[str]) -> str | None:
     if m is None:
         raise ValueError("a view query without ?p IN ( — graph/rq/view_edges.rq has one")
     kept = [t.strip() for t in m.group(1).split(",") if t.strip().rpartition(":")[2] in only]
-    return f"{sparql[: m.start(1)]}{', '.join(kept)}{sparql[m.end(1):]}" if kept else None
+    if not kept:
+        return None
+    sparql = f"{sparql[: m.start(1)]}{', '.join(kept)}{sparql[m.end(1):]}"
+    if len(kept) == 1:
+        # One relation is named in the triple pattern: the store then looks up that
+        # relation's pairs, not every triple about each entity (a board is the object of
+        # thousands: each action it governs, each passage that names it).
+        if _ANY_RELATION not in sparql:
+            raise ValueError(f"a view query without {_ANY_RELATION!r} — graph/rq/view_edges.rq has one")
+        sparql = sparql.replace(_ANY_RELATION, f"?s {kept[0]} ?o . BIND ({kept[0]} AS ?p)", 1)
+    return sparql
 
 
 class Reader:
