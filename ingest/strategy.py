@@ -337,7 +337,10 @@ class StrategyParser(InPassing):
         """A sentence that introduces a list of priorities: it ends with a colon and
         says 'priorities', or it counts them ('The four key priorities', '4 themes')
         and as many bullets follow."""
-        if not words().list_cue.search(text):
+        w = words()
+        if text.isascii() and not any(end in text.lower() for end in w.list_cue_ends):
+            return False  # in ASCII, ignoring case is comparing lower case: no cue's last word, no cue
+        if not w.list_cue.search(text):
             return False
         if text.endswith(":") and _PRIORIT.search(text if named else " ".join(text.split()[-6:])):
             return True

@@ -29,6 +29,7 @@ class Words:
     objective_heading: re.Pattern[str]
     success_heading: re.Pattern[str]
     list_cue: re.Pattern[str]
+    list_cue_ends: tuple[str, ...]  # the last word of each list cue, in lower case
     objective_cue: re.Pattern[str]
     owner: re.Pattern[str]
     owner_subject: re.Pattern[str]
@@ -64,6 +65,7 @@ def words() -> Words:
         objective_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['objective']['heading'])})\s*:?[*\s]*$", re.IGNORECASE),
         success_heading=re.compile(rf"^[#*\s]*(?:{_alt(d['outcome']['heading'])})\s*[?:]?[*\s]*$", re.IGNORECASE),
         list_cue=re.compile(rf"\b(?:{_alt(d['priority']['list_cue'])})\b", re.IGNORECASE),
+        list_cue_ends=tuple({c.split()[-1].lower() for c in d["priority"]["list_cue"]}),
         objective_cue=re.compile(rf"\b(?:{_alt(d['objective']['list_cue'])})\b.*:\s*$", re.IGNORECASE),
         owner=re.compile(rf"\b(?:{_alt(d['owner']['verbs'])})\s+(?:through|by)\s+(?:the\s+)?(?:multi-agency\s+)?{body}"),
         owner_subject=re.compile(rf"\b(?:[Tt]he\s+)?{body}\s+(?:{_alt(d['owner']['subject_verbs'])})\b"),
