@@ -45,7 +45,8 @@ STATUSES: dict[str, tuple[str, str]] = {
 
 
 def look(kind: str) -> Look:
-    return KINDS.get(kind, Look(kind, "#cbd5e0", "#1a202c", "ellipse", "ellipse"))
+    found = KINDS.get(kind)  # not KINDS.get(kind, Look(...)): that makes a Look on every call
+    return found if found is not None else Look(kind, "#cbd5e0", "#1a202c", "ellipse", "ellipse")
 
 
 def fill(kind: str, status: str | None) -> str:
