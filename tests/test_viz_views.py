@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import gc
 import html
 import io
 import re
@@ -92,6 +93,31 @@ def test_user_errors_say_what_to_do(corpus_store) -> None:
         render_view(corpus_store, "focus", focus=HWB, depth=0, base=BASE)
     with pytest.raises(GovGraphError, match="end the file name"):
         format_for(Path("view.docx"))
+
+
+def test_the_collector_is_paused_while_drawing_and_left_as_found(corpus_store) -> None:
+    class Watching:  # records whether the cyclic collector runs while the store is read
+        def __init__(self) -> None:
+            self.running: list[bool] = []
+
+        def query(self, sparql: str, **kw):
+            self.running.append(gc.isenabled())
+            return corpus_store.query(sparql, **kw)
+
+    store = Watching()
+    assert gc.isenabled()
+    assert render_view(store, "dependencies", base=BASE).startswith(b"<!doctype html>")
+    assert store.running and not any(store.running)
+    assert gc.isenabled()
+    with pytest.raises(QueryError):
+        render_view(store, "focus", focus="Health and Welbeing Bord", base=BASE)
+    assert gc.isenabled()
+    gc.disable()  # a caller that turned it off keeps it off
+    try:
+        views.build(store, "governance")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_fit_groups_actions_then_trims(corpus_store) -> None:
