@@ -56,6 +56,7 @@ class _Joined:
 
     def __init__(self, lines: list[str] | tuple[str, ...]) -> None:
         self.text = "\n".join(lines)
+        self._lines_with: dict[str, list[int]] = {}  # names share their longest words: each is looked for once
         self.starts = [0]
         for line in lines[:-1]:
             self.starts.append(self.starts[-1] + len(line) + 1)
@@ -77,6 +78,11 @@ class _Joined:
 
     def lines_with(self, word: str) -> list[int]:
         """The numbers of the lines the word stands in, in order."""
+        if word not in self._lines_with:
+            self._lines_with[word] = self._find_lines(word)
+        return self._lines_with[word]
+
+    def _find_lines(self, word: str) -> list[int]:
         out: list[int] = []
         at = self.text.find(word)
         while at >= 0:
