@@ -8,8 +8,8 @@ a lone 'Date:' line elsewhere is not one. The labels live in meeting.toml [cover
 from __future__ import annotations
 
 import re
-from functools import cache, lru_cache
 from dataclasses import dataclass, field
+from functools import cache, lru_cache
 
 from govgraph.ingest.names import BODY_KINDS, kind_of
 from govgraph.ingest.people import cues, mentions, org_like

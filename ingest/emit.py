@@ -12,10 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from string import Formatter
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
+from string import Formatter
 from typing import Iterable, Protocol
 
 from rdflib import RDF, SKOS, XSD, Literal, URIRef

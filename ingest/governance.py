@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from itertools import accumulate
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import accumulate
 
 from govgraph.ingest.names import BODY_KINDS, is_acronym, is_person_name, kind_of, vocab
 from govgraph.ingest.records import Mention, Relation, Span
