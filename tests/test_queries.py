@@ -69,6 +69,20 @@ def test_action_feeds_climb_the_chain(corpus_store: OxigraphStore) -> None:
     assert all(min(v.values()) == 1 for v in by_action.values())
 
 
+def test_people_in_order_each_post_once(corpus_store: OxigraphStore) -> None:
+    t = select(corpus_store, queries.load("people"))
+    rows = [(str(r["label"]), str(r.get("role") or ""), str(r.get("organisation") or ""), str(r["person"]))
+            for r in t.rows]
+    assert rows == sorted(rows, key=lambda r: r[:3])  # name, role, organisation
+    # Cllr Abbott is a Cabinet Member with no organisation named (004:9) and a member of the
+    # Health and Wellbeing Board (001:80): a post without an organisation stays unless the
+    # same role is given with one.
+    abbott = {r[1:3] for r in rows if r[0] == "Councillor Abbott"}
+    assert abbott == {("Cabinet Member for Adult Services", ""), ("Member", "Health and Wellbeing Board")}
+    with_org = {(r[3], r[1]) for r in rows if r[1] and r[2]}
+    assert not [r for r in rows if r[1] and not r[2] and (r[3], r[1]) in with_org]
+
+
 def test_labels_are_never_iris(corpus_store: OxigraphStore) -> None:
     for name, cols in COLUMNS.items():
         t = select(corpus_store, queries.load(name))
