@@ -93,6 +93,23 @@ class BodyLimit:
         await self.app(scope, capped, send)
 
 
+class App(FastAPI):
+    """FastAPI with /sparql answered first: a request there that names no Origin goes
+    straight to the protocol handler, past every middleware (none of them would change
+    its answer: CORS only adds Origin to Vary, which the handler does itself, and the
+    handler keeps to the size limit). The rest, and /sparql with an Origin, go the
+    usual way."""
+
+    sparql: sparql.Protocol | None = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (self.sparql is not None and scope["type"] == "http" and scope["path"] == "/sparql"
+                and not any(k == b"origin" for k, _ in scope["headers"])):
+            await self.sparql(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
 class Health(BaseModel):
     status: str
     graphs: int
@@ -145,7 +162,7 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
         if on_shutdown is not None:
             on_shutdown()
 
-    app = FastAPI(
+    app = App(
         title="govgraph",
         version=__version__,
         description=DESCRIPTION,
@@ -156,9 +173,10 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
     app.state.executor = executor
     app.state.settings = settings
     errors.install(app)
-    # /sparql, the busiest path, is answered before routing (api/sparql.py); added first,
-    # so it is the innermost middleware: the size limit and CORS below wrap it.
-    app.add_middleware(sparql.Endpoint, executor=executor, query_page=pages.query_page)
+    # /sparql, the busiest path, is answered before routing (api/sparql.py): straight from
+    # App.__call__, or (with an Origin) as the innermost middleware, inside CORS.
+    app.sparql = sparql.Protocol(executor, pages.query_page)
+    app.add_middleware(sparql.Endpoint, protocol=app.sparql)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],

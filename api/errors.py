@@ -124,8 +124,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return error_response(500, "internal_error", "the server failed to answer — this is a bug; please report it")
+        return unexpected()
+
+
+def unexpected() -> JSONResponse:
+    """The answer to a failure nobody meant (logged with its traceback): a bug."""
+    log.exception("unexpected error")
+    return error_response(500, "internal_error", "the server failed to answer — this is a bug; please report it")
 
 
 # OpenAPI fragments: which errors a route can answer with.

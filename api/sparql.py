@@ -8,12 +8,13 @@ Updates (an `update` parameter, an application/sparql-update body, or update tex
 `query`) are refused with 403 and change nothing. The default graph is the union of
 every document's graph unless `default-graph-uri` names some.
 
-This is the hot path, so it is a bare ASGI app that sees the request before FastAPI's
-routing does (`Endpoint`): no routing, dependency injection or exception middleware,
-which together cost more than the query; it parses the request itself and awaits the
-query on the executor's pool (one thread hop), and the store's bytes go out as they are
-when the client wants SPARQL JSON. FastAPI cannot document it, so `openapi()` writes its
-OpenAPI entry.
+This is the hot path, so it is bare ASGI (`Protocol`) that the app calls before any of
+FastAPI's middleware or routing (api/app.py), which together cost more than the query:
+it reads the request straight from the ASGI scope, awaits the query on the executor's
+pool (one thread hop), and sends one head and one body, the store's bytes as they are
+when the client wants SPARQL JSON. A request that names an Origin goes the long way,
+through the CORS middleware, to the same `Protocol` (`Endpoint`). FastAPI cannot
+document it, so `openapi()` writes its OpenAPI entry.
 """
 
 from __future__ import annotations
@@ -23,16 +24,18 @@ from typing import Callable
 from urllib.parse import parse_qsl
 
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from govgraph.api.conneg import FORMAT_NAMES, HTML, choose, negotiate_query
-from govgraph.api.errors import EXPECTED, ApiError, response_for, responses
+from govgraph.api.errors import EXPECTED, ApiError, response_for, responses, unexpected
 from govgraph.api.execute import TRUNCATED_HEADER, Executor
 from govgraph.api.terms import is_iri
 
 MAX_QUERY_BYTES = 1_000_000
+
+# A query's answer as it goes out: the body, and its headers but Vary and Content-Length.
+Answer = tuple[bytes, list[tuple[bytes, bytes]]]
 
 FORM = "application/x-www-form-urlencoded"
 SPARQL_QUERY = "application/sparql-query"
@@ -63,11 +66,25 @@ def _refuse_update() -> None:
     )
 
 
-async def _body(request: Request) -> bytes:
-    body = await request.body()
-    if len(body) > MAX_QUERY_BYTES:
+async def _body(receive: Receive, declared: str | None) -> bytes:
+    """The request body, refused with 413 once it passes MAX_QUERY_BYTES: at once when
+    Content-Length says so, else as soon as the chunks read pass it."""
+    if declared is not None and declared.isdigit() and int(declared) > MAX_QUERY_BYTES:
         raise ApiError(413, "too_large", f"a request body may be at most {MAX_QUERY_BYTES} bytes")
-    return body
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break  # the client went away: what came is all there is
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > MAX_QUERY_BYTES:
+            raise ApiError(413, "too_large", f"a request body may be at most {MAX_QUERY_BYTES} bytes")
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
 
 
 def _text(body: bytes) -> str:
@@ -89,32 +106,52 @@ def _form(body: bytes) -> dict[str, list[str]]:
     return out
 
 
-async def read_protocol(request: Request) -> ProtocolRequest:
+def _headers(scope: Scope) -> dict[str, str]:
+    """The request's headers by lower-case name, the first of repeated ones (as Starlette)."""
+    out: dict[str, str] = {}
+    for k, v in scope["headers"]:
+        out.setdefault(k.decode("latin-1"), v.decode("latin-1"))
+    return out
+
+
+def _params(scope: Scope) -> dict[str, list[str]]:
+    """The URL's parameters, every value of each, read as Starlette's QueryParams reads them."""
+    out: dict[str, list[str]] = {}
+    for k, v in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+        out.setdefault(k, []).append(v)
+    return out
+
+
+def _first(values: list[str] | None) -> str | None:
+    return values[0] if values else None
+
+
+async def read_protocol(scope: Scope, receive: Receive, headers: dict[str, str]) -> ProtocolRequest:
     """Parse a protocol request from the URL and (for POST) the body. Reading the body is
     the only async work; the query itself runs in a worker thread."""
-    params = request.query_params
+    params = _params(scope)
     req = ProtocolRequest(
-        default_graphs=params.getlist("default-graph-uri"),
-        named_graphs=params.getlist("named-graph-uri"),
-        format=params.get("format") or params.get("output") or None,
-        accept=request.headers.get("accept"),
+        default_graphs=params.get("default-graph-uri", []),
+        named_graphs=params.get("named-graph-uri", []),
+        format=_first(params.get("format")) or _first(params.get("output")) or None,
+        accept=headers.get("accept"),
     )
     if "update" in params:
         _refuse_update()
-    if request.method == "GET":
-        req.query = _one(params.getlist("query"), "query")
+    if scope["method"] != "POST":
+        req.query = _one(params.get("query", []), "query")
         return req
-    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    ctype = headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype == FORM:
-        form = _form(await _body(request))
+        form = _form(await _body(receive, headers.get("content-length")))
         if "update" in form:
             _refuse_update()
-        req.query = _one(form.get("query", []) + params.getlist("query"), "query")
-        req.default_graphs += form.get("default-graph-uri", [])
-        req.named_graphs += form.get("named-graph-uri", [])
+        req.query = _one(form.get("query", []) + params.get("query", []), "query")
+        req.default_graphs = req.default_graphs + form.get("default-graph-uri", [])
+        req.named_graphs = req.named_graphs + form.get("named-graph-uri", [])
         req.format = req.format or next(iter(form.get("format", []) + form.get("output", [])), None) or None
     elif ctype == SPARQL_QUERY:
-        req.query = _text(await _body(request))
+        req.query = _text(await _body(receive, headers.get("content-length")))
     elif ctype == SPARQL_UPDATE:
         _refuse_update()
     else:
@@ -162,35 +199,46 @@ _POST_BODY = {
 }
 
 
-class Endpoint:
-    """GET and POST /sparql as a bare ASGI app in front of FastAPI's routing (see the
-    module's docstring); every other path goes on to `app`. Added as the innermost
-    middleware, so the request-size limit and CORS still apply."""
+class Protocol:
+    """GET and POST /sparql as bare ASGI: the caller has checked the path."""
 
-    def __init__(self, app: ASGIApp, executor: Executor, query_page: Callable[[], Response]) -> None:
-        self.app, self.executor, self.query_page = app, executor, query_page
+    def __init__(self, executor: Executor, query_page: Callable[[], Response]) -> None:
+        self.executor, self.query_page = executor, query_page
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] != "/sparql":
-            await self.app(scope, receive, send)
-            return
+        headers = _headers(scope)
+        # Without an Origin the CORS middleware only adds Origin to Vary: say so here too,
+        # so that both ways give the same answer.
+        vary_origin = "origin" not in headers
         try:
-            response = await self.handle(Request(scope, receive))
+            answer = await self.handle(scope, receive, headers)
         except EXPECTED as exc:
-            response = response_for(exc)
-        await response(scope, receive, send)
+            answer = response_for(exc)
+        except Exception:  # noqa: BLE001 - FastAPI's error middleware is not around this path
+            answer = unexpected()
+        if isinstance(answer, Response):  # an error, or the query page
+            if vary_origin:
+                answer.headers.add_vary_header("Origin")
+            await answer(scope, receive, send)
+            return
+        body, extra = answer
+        extra.append((b"vary", b"Accept, Origin" if vary_origin else b"Accept"))
+        extra.append((b"content-length", str(len(body)).encode("latin-1")))
+        await send({"type": "http.response.start", "status": 200, "headers": extra})
+        await send({"type": "http.response.body", "body": body})
 
-    async def handle(self, request: Request) -> Response:
-        if request.method not in ("GET", "HEAD", "POST"):
-            raise ApiError(405, "method_not_allowed", f"{request.method} is not supported here — use GET or POST",
+    async def handle(self, scope: Scope, receive: Receive, headers: dict[str, str]) -> Response | Answer:
+        method = scope["method"]
+        if method not in ("GET", "HEAD", "POST"):
+            raise ApiError(405, "method_not_allowed", f"{method} is not supported here — use GET or POST",
                            {"Allow": "GET, HEAD, POST"})
-        req = await read_protocol(request)
-        if (request.method != "POST" and req.query is None
+        req = await read_protocol(scope, receive, headers)
+        if (method != "POST" and req.query is None
                 and choose(req.accept, [HTML, "application/json"]) == (HTML, True)):
             return await run_in_threadpool(self.query_page)  # it reads the example queries' files
         return await self.answer(req)
 
-    async def answer(self, req: ProtocolRequest) -> Response:
+    async def answer(self, req: ProtocolRequest) -> Answer:
         if req.query is None:
             raise ApiError(400, "bad_request", "missing 'query' — send a SPARQL query as the 'query' parameter")
         if not req.query.strip():
@@ -206,10 +254,26 @@ class Endpoint:
         media = ans.media_type
         if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
             media += "; charset=utf-8"
-        headers = {"Vary": "Accept"}
+        headers = [(b"content-type", media.encode("latin-1"))]
         if ans.truncated:
-            headers[TRUNCATED_HEADER] = f"answer cut to the first {ex.row_cap} rows"
-        return Response(ans.body, headers=headers, media_type=media)
+            headers.append((TRUNCATED_HEADER.lower().encode("latin-1"),
+                            f"answer cut to the first {ex.row_cap} rows".encode("latin-1")))
+        return ans.body, headers
+
+
+class Endpoint:
+    """`Protocol` as the innermost middleware, for the requests the app sends through
+    its middleware (those with an Origin: CORS answers them); every other path goes on
+    to `app`."""
+
+    def __init__(self, app: ASGIApp, protocol: Protocol) -> None:
+        self.app, self.protocol = app, protocol
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] != "/sparql":
+            await self.app(scope, receive, send)
+            return
+        await self.protocol(scope, receive, send)
 
 
 def openapi() -> dict:
