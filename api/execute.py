@@ -14,6 +14,14 @@ format the client asked for. A cut answer carries the header `GovGraph-Truncated
 SPARQL JSON goes out as the store wrote it, unparsed, whenever its size alone proves
 it holds no more than `row_cap` rows (`within_cap`): the common, small answer costs
 no Python objects per row.
+
+Handing a query to a worker thread and back costs more CPU than a small query itself
+(a thread wake-up each way, and the GIL passed twice). So /sparql remembers how long
+each query took the last time it ran, in CPU time (`arun_timed`): one that took under
+`INLINE_S` on the same data runs on the event loop, without the hop. Nothing of the answer is
+kept: the query runs every time. What it learnt is forgotten whenever the data
+changes (the store's `generation`), and is never used with a store that has none
+(a remote store answers over the network: that always goes to a worker).
 """
 
 from __future__ import annotations
@@ -22,12 +30,13 @@ import asyncio
 import json
 import re
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import Callable, Hashable, Mapping, Sequence, TypeVar
 
 import pyoxigraph as ox
 from rdflib.term import Node
@@ -54,6 +63,11 @@ PREFIXES = {
 }
 
 TRUNCATED_HEADER = "GovGraph-Truncated"
+
+# A query that took less than this the last time (on the same data) runs without the
+# thread hop: at most this long, the event loop answers no one else.
+INLINE_S = 0.002
+_COSTS_KEPT = 4096
 
 
 @dataclass(frozen=True)
@@ -142,6 +156,8 @@ class Executor:
         self.workers = workers
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._costs: dict[Hashable, float] = {}  # query -> seconds its last run took, on...
+        self._costs_of: int | None = None  # ...this generation of the store
 
     def _workers(self) -> ThreadPoolExecutor:
         with self._lock:
@@ -160,6 +176,32 @@ class Executor:
                 raise  # the query's own TimeoutError (a remote store's socket), not ours
             future.cancel()
             raise self._overrun() from None
+
+    async def arun_timed(self, key: Hashable, fn: Callable[[], T]) -> T:
+        """`arun`, but on the event loop itself when `key` (the query and everything that
+        shapes its answer) last took under INLINE_S on the same data (module docstring)."""
+        gen = getattr(self.store, "generation", None)
+        if gen is None:
+            return await self.arun(fn)
+        if gen != self._costs_of or len(self._costs) > _COSTS_KEPT:
+            self._costs.clear()
+            self._costs_of = gen
+        if self._costs.get(key, INLINE_S) < INLINE_S:
+            began = time.perf_counter()
+            out = fn()
+            self._costs[key] = time.perf_counter() - began
+            return out
+
+        def timed() -> T:
+            # On a worker, this thread's CPU time, not the wall clock: the wall time counts
+            # the wait for the GIL, which the event loop holds while it is busy. (On the
+            # loop, the wall clock: reading it costs no system call.)
+            began = time.thread_time()
+            out = fn()
+            self._costs[key] = time.thread_time() - began
+            return out
+
+        return await self.arun(timed)
 
     def run(self, fn: Callable[[], T]) -> T:
         future = self._workers().submit(fn)

@@ -249,8 +249,10 @@ class Protocol:
                     raise ApiError(400, "bad_parameter", f"{name}: {g!r} is not an absolute IRI")
         choice = negotiate_query(req.accept, req.format)
         ex = self.executor
-        ans = await ex.arun(ex.job(req.query, choice.results_type, choice.graph_type, req.default_graphs,
-                                   req.named_graphs))
+        key = (req.query, choice.results_type, choice.graph_type, tuple(req.default_graphs),
+               tuple(req.named_graphs))
+        ans = await ex.arun_timed(key, ex.job(req.query, choice.results_type, choice.graph_type,
+                                              req.default_graphs, req.named_graphs))
         media = ans.media_type
         if media.startswith("text/") or media.endswith("+xml") or media.endswith("json"):
             media += "; charset=utf-8"
