@@ -1,3 +1,4 @@
 from govgraph.cli import main
 
-main()
+if __name__ == "__main__":  # not when a serve worker process is spawned
+    main()

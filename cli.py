@@ -10,6 +10,7 @@ import csv
 from contextlib import contextmanager
 import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Iterator, NoReturn
@@ -269,49 +270,84 @@ def diff_command(first: str, second: str, store: str | None, update: str | None,
         click.echo(f"wrote {out}")
 
 
+WORKERS = min(os.cpu_count() or 1, 4)
+
+
 @main.command()
 @store_option
 @update_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=WORKERS, show_default=True, type=click.IntRange(1, 64),
+              help="Processes answering HTTP on an embedded store (one per core). With more than one, this "
+              "process writes and the others read from a snapshot it publishes after each write.")
 @guarded
-def serve(store: str | None, update: str | None, host: str, port: int) -> None:
+def serve(store: str | None, update: str | None, host: str, port: int, workers: int) -> None:
     """Serve the SPARQL endpoint, REST API, entity pages and views over HTTP."""
     import uvicorn
 
     from govgraph.api.app import create_app
-    from govgraph.viz import render_view
+    from govgraph.graph.served import SNAPSHOTS, Snapshots, WriterStore, announce, withdraw
 
     settings = settings_for(store, update)
     folder = None if settings.store_is_remote or settings.store == ":memory:" else Path(settings.store)
     if folder is None:
         st = open_for(settings, read_only=False)
-        token = None
-    else:
-        st, token = hold_store(folder)
+        app = create_app(settings, st, views=_views(st, settings))
+        click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    inner, token = hold_store(folder)
+    st = WriterStore(inner, Snapshots(folder) if workers > 1 else None)
+    # uvicorn re-raises SIGTERM after its graceful shutdown, so the app's shutdown (not a
+    # `finally` here) takes the announcement back.
+    app = create_app(settings, st, views=_views(st, settings), local_token=token,
+                     on_shutdown=lambda: withdraw(folder, token))
+    click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
+    try:
+        if workers == 1:
+            local = "127.0.0.1" if host in ("0.0.0.0", "", "localhost") else "[::1]" if host == "::" else (
+                f"[{host}]" if ":" in host else host)
+            announce(folder, f"http://{local}:{port}", token)
+            uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+            return
+        from govgraph.api import serving
+
+        writer = serving.Writer(app)
+        writer.start()
+        announce(folder, writer.url, token)  # other commands reach the writer directly
+        try:
+            serving.run_readers("govgraph.cli:reader_app", settings, folder / SNAPSHOTS, writer.url,
+                                host, port, workers)
+        finally:
+            writer.stop()
+    finally:
+        withdraw(folder, token)
+        st.close()
+
+
+
+
+def _views(st, settings: Settings):
+    """/viz/VIEW's renderer over `st` (api never imports viz: the CLI hands it in)."""
+    from govgraph.viz import render_view
 
     def views(view: str, focus: str | None, depth: int, as_at=None) -> str:
         return render_view(st, view, focus=focus, depth=depth, base=settings.base, fmt="html", as_at=as_at).decode()
 
-    if folder is None or token is None:
-        app = create_app(settings, st, views=views)
-        click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-        return
-    from govgraph.graph.served import announce, withdraw
+    return views
 
-    # uvicorn re-raises SIGTERM after its graceful shutdown, so the app's shutdown (not a
-    # `finally` here) takes the announcement back.
-    app = create_app(settings, st, views=views, local_token=token, on_shutdown=lambda: withdraw(folder, token))
-    click.echo(f"govgraph serving {settings.store} on http://{host}:{port}/ (Ctrl+C stops)")
-    local = "127.0.0.1" if host in ("0.0.0.0", "", "localhost") else "[::1]" if host == "::" else (
-        f"[{host}]" if ":" in host else host)
-    announce(folder, f"http://{local}:{port}", token)
-    try:
-        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
-    finally:
-        withdraw(folder, token)
-        st.close()
+
+def reader_app():
+    """A reader process's app (`serve --workers N`, api/serving.py): the newest snapshot."""
+    from govgraph.api.app import create_app
+    from govgraph.api.serving import die_with_parent, reader_plan
+    from govgraph.graph.served import FollowingStore
+
+    die_with_parent()
+    settings, snapshots, writer = reader_plan()
+    st = FollowingStore(snapshots)
+    return create_app(settings, st, views=_views(st, settings), local_writer=writer, on_shutdown=st.close)
 
 
 def hold_store(folder: Path):

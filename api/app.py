@@ -147,10 +147,13 @@ def _openapi(app: FastAPI) -> Callable[[], dict]:
 
 
 def create_app(settings: Settings, store: Store, views: ViewRenderer | None = None,
-               local_token: str | None = None, on_shutdown: Callable[[], None] | None = None) -> FastAPI:
+               local_token: str | None = None, on_shutdown: Callable[[], None] | None = None,
+               local_writer: str | None = None) -> FastAPI:
     """The service over `store`. `views`, when given, renders /viz/VIEW pages.
     `local_token`, when given, opens the store to govgraph's own commands on this
     machine that send it (api/local.py): the server then holds the store's only handle.
+    `local_writer`, in a reader process (api/serving.py), is the URL of the process that
+    holds it, where /_local requests are passed on.
     `on_shutdown` runs when the server stops, even on SIGTERM."""
     executor = Executor(store, settings.query_timeout_s, settings.row_cap)
     site = Site(settings.base)
@@ -196,6 +199,8 @@ def create_app(settings: Settings, store: Store, views: ViewRenderer | None = No
     ]
     if local_token:
         routers.append(local.router(store, local_token))
+    elif local_writer:
+        routers.append(local.forwarder(local_writer))
     for router in routers:
         app.include_router(router)
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import secrets
+import urllib.error
 import urllib.parse
+import urllib.request
 
 from fastapi import APIRouter, Request, Response
 from rdflib import Graph
@@ -77,5 +79,37 @@ def router(store: Store, token: str) -> APIRouter:
         check(request)
         media = media_type if media_type in DATASET_TYPES else "application/n-quads"
         return Response(await run_in_threadpool(store.dump, media), media_type=media)
+
+    return r
+
+
+def forwarder(writer_url: str) -> APIRouter:
+    """The same routes in a reader process (api/serving.py): passed as they came to the
+    writer, which holds the store and checks the token. A client not on this machine
+    gets the same 404 as from the writer itself."""
+    r = APIRouter(prefix=LOCAL_PREFIX, include_in_schema=False)
+
+    @r.api_route("/{route:path}", methods=["GET", "POST", "PUT"])
+    async def forward(request: Request, route: str) -> Response:
+        client = request.client.host if request.client else ""
+        if client not in LOOPBACK:
+            raise ApiError(404, "not_found", "no such page")
+        body = await request.body()
+        query = request.url.query
+        url = f"{writer_url}{LOCAL_PREFIX}/{route}" + (f"?{query}" if query else "")
+        keep = {k: v for k, v in request.headers.items() if k.lower() in (TOKEN_HEADER.lower(), "content-type")}
+        req = urllib.request.Request(url, data=body if request.method != "GET" else None, method=request.method,
+                                     headers=keep)
+
+        def send() -> tuple[int, bytes, dict[str, str]]:
+            try:
+                with urllib.request.urlopen(req, timeout=600) as resp:
+                    return resp.status, resp.read(), dict(resp.headers.items())
+            except urllib.error.HTTPError as exc:
+                return exc.code, exc.read(), dict(exc.headers.items())
+
+        status, content, headers = await run_in_threadpool(send)
+        passed = {k: v for k, v in headers.items() if k.lower() == KIND_HEADER.lower()}
+        return Response(content, status_code=status, media_type=headers.get("Content-Type"), headers=passed)
 
     return r
