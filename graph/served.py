@@ -29,9 +29,10 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Collection, Sequence
+from typing import Collection, Iterator, Sequence
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -334,26 +335,26 @@ class FollowingStore:
         with self._lock:
             h.users -= 1
 
-    def query(self, sparql: str, **kw) -> QueryResponse:
+    @contextmanager
+    def _using(self) -> Iterator[OxigraphStore]:
+        """The newest snapshot's store, held (not deleted) until the call is done."""
         h = self._handle()
         try:
-            return h.store.query(sparql, **kw)
+            yield h.store
         finally:
             self._done(h)
+
+    def query(self, sparql: str, **kw) -> QueryResponse:
+        with self._using() as store:
+            return store.query(sparql, **kw)
 
     def graphs(self) -> list[str]:
-        h = self._handle()
-        try:
-            return h.store.graphs()
-        finally:
-            self._done(h)
+        with self._using() as store:
+            return store.graphs()
 
     def dump(self, media_type: str) -> bytes:
-        h = self._handle()
-        try:
-            return h.store.dump(media_type)
-        finally:
-            self._done(h)
+        with self._using() as store:
+            return store.dump(media_type)
 
     def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
         raise StoreError(f"{self.root}: a reader process does not write — the serving process does")
