@@ -187,7 +187,11 @@ def _implied(src: Source, defined: set[str]) -> list[Abbreviation]:
         for m in _RUN.finditer(line):
             name = m[0]
             words = _WORD.findall(name)
-            for short in {"".join(w[0] for w in words if w[0].isupper()), "".join(w[0].upper() for w in words)}:
+            # The capitals' initials ('LHSCS'), then every word's ('LHASCS'): a fixed order,
+            # so the abbreviations come out in the same order in every run (a set's order
+            # follows the string hash, which changes per process).
+            capitals = "".join(w[0] for w in words if w[0].isupper())
+            for short in dict.fromkeys((capitals, "".join(w[0].upper() for w in words))):
                 if short in used and short not in found:
                     found[short] = Abbreviation(short, name, Span(number, number, name), "the initials of a name the paper gives")
     return list(found.values())
