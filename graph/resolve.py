@@ -355,7 +355,8 @@ class Resolver:
         word changed or two items run together), else `default`, remembered for later."""
         norm = _norm_text(text)
         pool = self.texts.setdefault(type_name, [])
-        best: tuple[float, URIRef | None] = (0.0, None)
+        best = 0.0
+        top: list[tuple[URIRef, str]] = []  # every text with the best score
         # A score below TEXT_MIN never decides; the cutoff lets rapidfuzz give up early
         # on those (one point below, so a score at TEXT_MIN is never rounded away).
         cutoff = TEXT_MIN - 1
@@ -363,12 +364,18 @@ class Resolver:
             score = fuzz.ratio(norm, other, score_cutoff=cutoff)
             if min(len(norm), len(other)) >= 60 and _partial_bound(norm, other) >= cutoff:
                 score = max(score, fuzz.partial_ratio(norm, other, score_cutoff=cutoff))
-            if score > best[0]:
-                best = (score, iri)
-        if best[1] is not None and best[0] >= TEXT_MIN:
-            if best[1] != default:
-                self.merges.append(Merge(text[:80], str(best[1]), "", f"text match {best[0]:.0f}/100"))
-            return best[1]
+            if score > best:
+                best, top = score, [(iri, other)]
+            elif score == best and score >= TEXT_MIN:
+                top.append((iri, other))
+        if best >= TEXT_MIN:
+            # Equal scores (a text quoted within two longer ones scores 100 against each):
+            # the text closest as a whole, then the one read first; never whichever the
+            # store happened to list first.
+            found = max(top, key=lambda t: fuzz.ratio(norm, t[1]))[0] if len(top) > 1 else top[0][0]
+            if found != default:
+                self.merges.append(Merge(text[:80], str(found), "", f"text match {best:.0f}/100"))
+            return found
         pool.append((default, norm))
         return default
 
