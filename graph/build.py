@@ -91,10 +91,14 @@ def seed_resolver(store: Store, resolver: Resolver) -> None:
             periods.setdefault(e, str(row["period"]))
         if row.get("titled") is not None and row["titled"].toPython() is True:
             titled.add(e)
+    # A store lists a node's rows, and texts, in an order of its own (oxigraph's follows
+    # its hashes of the terms; another server's anything): sorted here, so what the
+    # resolver compares first is the same on every store and in every run.
     for iri, (kind, names) in labels.items():
-        resolver.add_known(iri, kind, names, periods.get(iri), titled=iri in titled)
-    for row in select(store, internal("known_texts")).rows:
-        resolver.add_text(str(row["type"]), str(row["node"]), str(row["text"]))
+        resolver.add_known(iri, kind, [names[0], *sorted(names[1:])], periods.get(iri), titled=iri in titled)
+    texts = ((str(row["type"]), str(row["node"]), str(row["text"])) for row in select(store, internal("known_texts")).rows)
+    for type_name, node, text in sorted(texts):
+        resolver.add_text(type_name, node, text)
 
 
 COUNTED = {
