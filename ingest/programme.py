@@ -33,7 +33,7 @@ from govgraph.ingest.indicators import owner_mentions
 from govgraph.ingest.names import split_lead_cell
 from govgraph.ingest.records import Cell, Mention, Objective, ProgrammeDetail, Relation, Span
 from govgraph.ingest.source import Source
-from govgraph.ingest.text import clean
+from govgraph.ingest.text import clean, cover_opens
 
 _PROG = re.compile(r"^(.*?\b(?:programme|program|scheme|project))\b(?:\s+(?:update|report|progress(?: report)?))?\s*$", re.I)
 _PARTS = re.compile(r"\b(?:programmes? of work|work-?\s?streams?|work streams|programmes|schemes|projects)\b", re.I)
@@ -55,8 +55,6 @@ _LABEL = re.compile(r"^([A-Za-z][A-Za-z /&()-]{1,40}?)\s*:\s*(.*)$")
 _SEPARATORS = {"metrics": re.compile(r"\s*[;,]\s*"), "other": re.compile(r"\s*;\s*")}
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
 _NOT_TO_THIS = re.compile(r"\w+\s+(?:this|that|these|those|it|them)\b", re.I)
-_TITLE = re.compile(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$")
-_TO = re.compile(r"^\s*To\s*:\s*\S")
 _FROM = re.compile(r"^\s*From\s*:")
 _FROM_PERSON = re.compile(r"^\s*From\s*:\s*([^,]+),")
 _ON_BEHALF = re.compile(r"^\s*On behalf of\s*:\s*(.+\b(?:Board|Group|Committee|Partnership))\s*$")
@@ -268,11 +266,11 @@ class _Reader:
 
     def cover(self, n: int, line: str, text: str) -> bool:
         """A report's cover sheet: its title, author and the body it is written for."""
-        m = _TITLE.match(line)
-        if m or _TO.match(line):
+        opens, title = cover_opens(line)
+        if opens:
             self.programme, self.parts_level, self.table, self.part, self.open = None, None, None, None, None
             self.headed = False
-            name = _programme_title(m[1]) if m else None
+            name = _programme_title(title) if title else None
             if name:
                 self.programme = Mention(name, "programme", _span(self.src, n))
             return True

@@ -36,7 +36,7 @@ from govgraph.ingest.strategy_words import (
     strategy_kind,
     words,
 )
-from govgraph.ingest.text import clean, slug
+from govgraph.ingest.text import clean, cover_opens, slug
 
 __all__ = ["STRATEGY_KINDS", "Named", "extract_strategies", "home_board", "names_in", "norm_period",
            "period_start", "split_period", "strategy_kind", "title_of", "words"]
@@ -57,8 +57,6 @@ _PERIOD_RE = re.compile(_PERIOD)
 _ROLLING = re.compile(r"(?:rolling|annual)\b", re.I)
 _REFRESH = re.compile(r"\brefresh(?:ed)?\b", re.I)
 _MD_HEADING = re.compile(r"^\s*#")
-_TITLE = re.compile(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$")
-_TO = re.compile(r"^\s*To\s*:\s*\S")
 _NUMBERED = re.compile(r"^\s*(?:#+\s*)?\**(\d{1,2}(?:\.\d{1,2})*)\.?\**\s+\**[A-Z]")
 _LOWER = re.compile(r"[a-z]")
 _SECTION_NUMBER = re.compile(r"^\s*[\d.]+\s*")
@@ -226,11 +224,11 @@ class StrategyParser(InPassing):
         if not text:
             return
         w = words()
-        m = _TITLE.match(line)
-        if m or _TO.match(line):
+        opens, title = cover_opens(line)
+        if opens:
             self.current, self.priority, self.collect = None, None, None
             self.cover_title = None
-            if m and (t := title_of(m[1])):
+            if title and (t := title_of(title)):
                 self.current = self.strategy(n, *t, line, None)
                 self.cover_title = self.current
             return

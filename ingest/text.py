@@ -76,6 +76,19 @@ def first_date_phrase(text: str) -> str | None:
     return m.group(0).strip() if m else None
 
 
+_COVER_TITLE = re.compile(r"^\s*(?:#+\s*)?Title\s*:\s*(.+)$")
+_COVER_TO = re.compile(r"^\s*To\s*:\s*\S")
+
+
+def cover_opens(line: str) -> tuple[bool, str | None]:
+    """Whether a line opens a report's cover sheet ('Title:' or 'To:'), and the title it
+    gives: programme and strategy papers each start afresh there."""
+    m = _COVER_TITLE.match(line)
+    if m:
+        return True, m[1]
+    return bool(_COVER_TO.match(line)), None
+
+
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 
