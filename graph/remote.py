@@ -44,6 +44,12 @@ _FORM = re.compile(
 _ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
 _COUNT_QUADS = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
 _NOT_AN_ENDPOINT = (404, 405, 406, 415)
+# Formats servers get wrong at the edges are written here from one they get right, as the
+# embedded store writes them: Virtuoso 7 quotes every CSV field, heads TSV columns without
+# '?', and drops language tags from JSON-LD.
+_WRITTEN_FROM = {"text/csv": "application/sparql-results+json",
+                 "text/tab-separated-values": "application/sparql-results+json",
+                 "application/ld+json": "application/n-triples"}
 # Triples per INSERT DATA operation: Virtuoso's parser runs out of stack near 5,000.
 _CHUNK = 2000
 
@@ -63,14 +69,15 @@ def replace_request(name: str, data: Graph | Collection[Triple], *, virtuoso: bo
 
 
 # Graphs a Virtuoso server holds for itself; they are not govgraph's, so graphs() and
-# dump() leave them out (queries over the union default graph still see them).
+# dump() leave them out (queries over the union default graph still see them). Two are
+# named after the server's DefaultHost (http://localhost:8890/DAV/ and .../sparql).
 _SYSTEM_GRAPHS = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
-                  "http://localhost:8890/DAV/", "http://localhost:8890/sparql",
                   "http://www.w3.org/2002/07/owl#")
+_SYSTEM_GRAPH_PATHS = re.compile(r"https?://[^/]+/(?:DAV/|sparql)")
 
 
 def _system(graph: str) -> bool:
-    return graph in _SYSTEM_GRAPHS
+    return graph in _SYSTEM_GRAPHS or _SYSTEM_GRAPH_PATHS.fullmatch(graph) is not None
 
 
 def query_form(sparql: str) -> str:
@@ -167,7 +174,11 @@ class RemoteStore:
 
     def _ask(self, sparql: str) -> bool:
         body, _ = self._query(sparql, "application/sparql-results+json")
-        return bool(json.loads(body)["boolean"])
+        answer = json.loads(body)
+        if "boolean" not in answer:  # e.g. Virtuoso run without its packaged virtuoso.ini
+            raise StoreError(f"{self.query_url}: the server answered an ASK query without true or false "
+                             "— check its SPARQL configuration (Virtuoso: start it with its packaged virtuoso.ini)")
+        return bool(answer["boolean"])
 
     def _check_union(self) -> None:
         """Once the store holds data, check that its default graph sees the named graphs."""
@@ -199,9 +210,13 @@ class RemoteStore:
                 f"{self.query_url}: no update endpoint — pass --update URL "
                 "(Oxigraph: http://HOST:7878/update; Virtuoso: the same /sparql URL)"
             )
+        try:
+            request = replace_request(name, data, virtuoso=self._is_virtuoso())
+        except Exception as exc:  # rdflib refuses to write a term N-Triples cannot hold
+            raise StoreError(f"{self.update_url}: could not write graph <{name}>: {exc}") from exc
         req = urllib.request.Request(
             self.update_url,
-            data=replace_request(name, data, virtuoso=self._is_virtuoso()).encode("utf-8"),
+            data=request.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update; charset=utf-8", "Accept": "*/*"},
         )
         self._send(req, writing=True)
@@ -223,9 +238,10 @@ class RemoteStore:
         results_type = results_type if results_type in RESULTS_TYPES else "application/sparql-results+json"
         graph_type = graph_type if graph_type in GRAPH_TYPES else "text/turtle"
         want = graph_type if kind == "graph" else results_type
-        # Ask for what we want; accept anything we can convert from.
+        # Ask for what we want (or what it is written from); accept anything we can convert from.
+        ask = _WRITTEN_FROM.get(want, want)
         others = GRAPH_TYPES if kind == "graph" else {t: f for t, f in RESULTS_TYPES.items() if t != "text/csv"}
-        accept = ", ".join([want] + [f"{t};q=0.5" for t in others if t != want])
+        accept = ", ".join([ask] + [f"{t};q=0.5" for t in others if t != ask])
         body, media = self._query(sparql, accept, default_graphs, named_graphs)
         if media != want:
             body = self._convert(body, media, want, kind)
