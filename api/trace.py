@@ -121,8 +121,9 @@ class Tracer:
         one = self.ex.rows(rq("action_one"), {"action": iri})
         up: dict[str, list[tuple[str, str, bool]]] = {}
         for row in self.ex.rows(rq("trace_edges"), {"start": iri}):
+            # Virtuoso 7 gives BIND(true AS ?stated) back as the integer 1.
             up.setdefault(row["child"]["value"], []).append(
-                (row["parent"]["value"], row["p"]["value"], row["stated"]["value"] == "true"))
+                (row["parent"]["value"], row["p"]["value"], row["stated"]["value"] in ("true", "1")))
         outs = self.ex.rows(rq("trace_outcomes"), {"action": iri})
         # Breadth first, so each body's `hops` agrees with the action-feeds query.
         dist = {start: 0}

@@ -501,3 +501,26 @@ def test_an_ask_answer_without_a_boolean_is_a_clear_store_error(tmp_path):
             RemoteStore(url).query(SELECT)
     finally:
         server.shutdown()
+
+
+def test_entity_pages_and_trace_on_every_store(corpus_stores):
+    """The API's own queries (api/rq) run on every store: an entity page in Turtle holds
+    the same triples, and /trace the same answer, as on the in-memory store."""
+    from fastapi.testclient import TestClient
+    from test_api_support import make_app
+
+    body = select(corpus_stores["memory"], "PREFIX gg: <https://w3id.org/govgraph/ns#> "
+                  "SELECT ?b WHERE { ?b a gg:Board } ORDER BY ?b LIMIT 1").rows[0]["b"]
+    action = select(corpus_stores["memory"], "PREFIX gg: <https://w3id.org/govgraph/ns#> "
+                    "SELECT ?a WHERE { ?a a gg:Action ; gg:governedBy ?g } ORDER BY ?a LIMIT 1").rows[0]["a"]
+    answers = {}
+    for kind, st in corpus_stores.items():
+        client = TestClient(make_app(st))
+        page = client.get(str(body).removeprefix(BASE.removesuffix("id/")), headers={"Accept": "text/turtle"})
+        trace = client.get("/trace/" + str(action).removeprefix(BASE))
+        assert page.status_code == 200 and trace.status_code == 200, (kind, page.text[:300], trace.text[:300])
+        answers[kind] = (Graph().parse(data=page.text, format="turtle"), trace.json())
+    g_ref, t_ref = answers["memory"]
+    for kind, (g, t) in answers.items():
+        assert isomorphic(g, g_ref), f"{kind}: the entity page differs from the in-memory store's"
+        assert t == t_ref, f"{kind}: /trace differs from the in-memory store's"
