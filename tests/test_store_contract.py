@@ -29,7 +29,7 @@ from govgraph.errors import QueryError, StoreError
 from govgraph.graph import queries
 from govgraph.graph.build import ingest_paths
 from govgraph.graph.remote import RemoteStore
-from govgraph.graph.sparql import select
+from govgraph.graph.sparql import select, with_bindings
 from govgraph.graph.store import BULK_MIN_TRIPLES, GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
 from support import BASE, EXAMPLES, ROOT
 from virtuoso import shared as shared_virtuoso
@@ -381,6 +381,26 @@ def test_competency_queries_agree(corpus_stores, name):
     reference = answers["memory"]
     for kind, rows in answers.items():
         assert rows == reference, f"{name}: {kind} differs from the in-memory store"
+
+
+# Known: as at a day, these find nothing on Virtuoso 7 (their nested FILTER EXISTS over the
+# bound day; not yet rewritten). The test fails if either starts to agree.
+VIRTUOSO_AS_AT_GAPS = {("virtuoso", "governance"), ("virtuoso", "people")}
+
+
+@pytest.mark.parametrize("name", [n for n in queries.names() if "?asAt" in queries.load(n)])
+def test_queries_as_at_a_day_agree(corpus_stores, name):
+    """The same with ?asAt bound, as `--as-at` and `?as_at=` bind it."""
+    day = {"asAt": Literal("2019-04-10", datatype=URIRef("http://www.w3.org/2001/XMLSchema#date"))}
+    answers = {kind: _rows(st, with_bindings(queries.load(name), day)) for kind, st in corpus_stores.items()}
+    assert answers["memory"], f"{name}: no rows as at 2019-04-10"
+    differ = {kind for kind, rows in answers.items() if rows != answers["memory"]}
+    known = VIRTUOSO_AS_AT_GAPS & {(k, name) for k in differ}
+    assert {(k, name) for k in differ} == known, f"{name} as at 2019-04-10: {sorted(differ)} differ from the in-memory store"
+    assert {k for k, n in VIRTUOSO_AS_AT_GAPS if n == name and k in answers} <= differ, (
+        f"{name} as at a day now agrees on Virtuoso: take it out of VIRTUOSO_AS_AT_GAPS and docs/stores.md")
+    if known:
+        pytest.xfail(f"{name} as at a day: no rows on Virtuoso 7 (docs/stores.md)")
 
 
 def test_corpus_answers_most_questions(corpus_stores):
