@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,3 +27,14 @@ def ingested_text(folder: Path, name: str, text: str):
     paper = folder / name
     paper.write_text(text, "utf-8")
     return ingested(paper)
+
+
+def stop_process(proc: subprocess.Popen, timeout_s: float) -> None:
+    """Ask a server process to stop; kill it if it has not within `timeout_s`."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()

@@ -31,7 +31,7 @@ from govgraph.graph.build import ingest_paths
 from govgraph.graph.remote import RemoteStore
 from govgraph.graph.sparql import select, with_bindings
 from govgraph.graph.store import BULK_MIN_TRIPLES, GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
-from support import BASE, EXAMPLES, ROOT
+from support import BASE, EXAMPLES, ROOT, stop_process
 from virtuoso import shared as shared_virtuoso
 from virtuoso import virtuoso_binary
 
@@ -73,13 +73,7 @@ class OxigraphServer:
         raise RuntimeError("oxigraph serve did not start within 20 s")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 10)
         if self.proc.stderr:
             self.proc.stderr.close()
 

@@ -15,6 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from support import stop_process
+
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")  # Debian's defaults, as users run it
 
 
@@ -83,13 +85,7 @@ class VirtuosoServer:
         return self.log.read_text(errors="replace")[-600:] if self.log.exists() else "(no log)"
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc, 30)
 
 
 _shared: list[VirtuosoServer] = []
