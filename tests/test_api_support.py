@@ -3,7 +3,6 @@ and a real uvicorn server on a free loopback port for the SPARQL clients."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -15,7 +14,7 @@ from fastapi import FastAPI
 from govgraph.api.app import create_app
 from govgraph.graph.store import Store
 from govgraph.settings import Settings
-from support import BASE
+from support import BASE, free_port
 
 ERROR_KEYS = {"status", "code", "message"}
 
@@ -42,12 +41,6 @@ def assert_error(resp, status: int, code: str | None = None) -> dict:
     if code is not None:
         assert body["error"]["code"] == code, body
     return body["error"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @contextmanager

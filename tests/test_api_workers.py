@@ -27,7 +27,7 @@ import pytest
 from govgraph.api.execute import INLINE_S, Executor
 from govgraph.graph.served import SNAPSHOTS, FollowingStore, Snapshots, WriterStore
 from govgraph.graph.store import OxigraphStore
-from support import BASE, EXAMPLES, PLAN
+from support import BASE, EXAMPLES, PLAN, free_port
 
 REVIEW = EXAMPLES / "003_d6604f90980adc01.txt"
 REVIEW_GRAPH = BASE + "doc/003_d6604f90980adc01"
@@ -51,12 +51,6 @@ def still_running(pids: list[int], within_s: float = 20) -> list[int]:
 
 def gg(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "govgraph", *args], capture_output=True, text=True, timeout=300)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def children(pid: int) -> set[int]:

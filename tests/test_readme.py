@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from support import ROOT
+from support import ROOT, free_port
 
 README = (ROOT / "README.md").read_text("utf-8")
 
@@ -47,12 +46,6 @@ def test_usage_command_runs(command: str, tmp_path_factory: pytest.TempPathFacto
     if args[1] == "viz" and "No module named 'govgraph.viz" in r.stderr:
         pytest.fail("viz is not built yet")
     assert r.returncode == 0, f"{command}\n{r.stderr}"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_and_ask(args: list[str], work: Path) -> None:

@@ -18,7 +18,6 @@ import random
 import resource
 import shutil
 import signal
-import socket
 import stat
 import subprocess
 import sys
@@ -33,7 +32,7 @@ from pathlib import Path
 import pytest
 
 from govgraph.graph.store import OxigraphStore
-from support import BASE, EXAMPLES, PLAN
+from support import BASE, EXAMPLES, PLAN, free_port
 
 REVIEW = EXAMPLES / "003_d6604f90980adc01.txt"  # the regulator's review: a second, small paper
 REVIEW_GRAPH = BASE + "doc/003_d6604f90980adc01"
@@ -359,12 +358,6 @@ def test_kill_9_during_a_bulk_load_leaves_the_new_graph_out_or_whole(tmp_path: P
 
 
 # ---- concurrent use --------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def get(url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

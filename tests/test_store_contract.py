@@ -31,7 +31,7 @@ from govgraph.graph.build import ingest_paths
 from govgraph.graph.remote import RemoteStore
 from govgraph.graph.sparql import select, with_bindings
 from govgraph.graph.store import BULK_MIN_TRIPLES, GRAPH_TYPES, RESULTS_TYPES, OxigraphStore, Patchable, Store
-from support import BASE, EXAMPLES, ROOT, stop_process
+from support import BASE, EXAMPLES, ROOT, free_port, stop_process
 from virtuoso import shared as shared_virtuoso
 from virtuoso import virtuoso_binary
 
@@ -42,12 +42,6 @@ def oxigraph_binary() -> str | None:
     """The `oxigraph` console script from the PyPI package, beside this Python or on PATH."""
     beside = Path(sys.executable).with_name("oxigraph")
     return str(beside) if beside.exists() else shutil.which("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class OxigraphServer:

@@ -9,13 +9,12 @@ from __future__ import annotations
 import atexit
 import re
 import shutil
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
-from support import stop_process
+from support import free_port, stop_process
 
 PACKAGED_INI = Path("/etc/virtuoso-opensource-7/virtuoso.ini")  # Debian's defaults, as users run it
 
@@ -37,18 +36,12 @@ def virtuoso_binary() -> str | None:
     return shutil.which("virtuoso-t") if PACKAGED_INI.exists() else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class VirtuosoServer:
     """`virtuoso-t` in the foreground, on free loopback ports, with its files in `folder`."""
 
     def __init__(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
-        self.sql_port, http = _free_port(), _free_port()
+        self.sql_port, http = free_port(), free_port()
         (folder / "virtuoso.ini").write_text(_ini(folder, self.sql_port, http))
         self.url = f"http://127.0.0.1:{http}/sparql"
         self.log = folder / "virtuoso.log"
