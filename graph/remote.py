@@ -196,13 +196,17 @@ class RemoteStore:
 
     # ------------------------------------------------------------------ the store protocol
 
+    def _seen_virtuoso(self) -> bool:
+        """Whether the last answer came from Virtuoso (by its Server header)."""
+        return self._server.lower().startswith("virtuoso")
+
     def _is_virtuoso(self) -> bool:
         if not self._server:
             try:
                 self._ask("ASK {}")
             except GovGraphError:
                 pass  # the write itself will report the problem
-        return self._server.lower().startswith("virtuoso")
+        return self._seen_virtuoso()
 
     def replace_graph(self, name: str, data: Graph | Collection[Triple]) -> None:
         if not self.update_url:
@@ -245,7 +249,7 @@ class RemoteStore:
         body, media = self._query(sparql, accept, default_graphs, named_graphs)
         # Virtuoso writes even the asked format its own way (N-Triples with tabs, SPARQL
         # JSON with extra keys and spacing): rewritten too, so its bytes are the embedded store's.
-        if media != want or self._server.lower().startswith("virtuoso"):
+        if media != want or self._seen_virtuoso():
             body = self._convert(body, media, want, kind)
         return QueryResponse(body, want, kind)
 
